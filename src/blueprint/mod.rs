@@ -1,0 +1,60 @@
+//! The blueprint: what the user writes, as typed structs. Schema version 1 (see the README's
+//! blueprint reference). Every struct denies unknown keys so a typo is an error, not a no-op.
+//!
+//! A new top-level section is a new file here plus a field on [`Blueprint`].
+
+mod account;
+mod environment;
+mod guardrail;
+mod identity_center;
+mod organization;
+mod ou;
+mod policy;
+mod selector;
+mod workload;
+
+pub use account::NamedAccount;
+pub use environment::Environment;
+pub use guardrail::GuardrailUse;
+pub use identity_center::{AccessRule, IdentityCenter, PermissionSet};
+pub use organization::{Limits, Organization};
+pub use ou::OrganizationalUnit;
+pub use policy::{CustomPolicy, PolicyType};
+pub use selector::AccountSelector;
+pub use workload::Workload;
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+
+/// The whole blueprint file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Blueprint {
+    /// Schema version; only 1 exists.
+    pub version: u32,
+    pub organization: Organization,
+    /// Ordered: the order is the order of accounts in the output.
+    #[serde(default)]
+    pub environments: IndexMap<String, Environment>,
+    #[serde(default)]
+    pub workloads: IndexMap<String, Workload>,
+    /// Foundation and other named accounts.
+    #[serde(default)]
+    pub accounts: IndexMap<String, NamedAccount>,
+    /// Per-engineer accounts, placed in the `sandbox` OU.
+    #[serde(default)]
+    pub sandboxes: Vec<String>,
+    #[serde(default)]
+    pub organizational_units: IndexMap<String, OrganizationalUnit>,
+    /// Built-in guardrails by name, with their attach targets.
+    #[serde(default)]
+    pub guardrails: IndexMap<String, GuardrailUse>,
+    /// The team's own policy documents.
+    #[serde(default)]
+    pub policies: IndexMap<String, CustomPolicy>,
+    #[serde(default)]
+    pub identity_center: Option<IdentityCenter>,
+}
+
+/// The OU key that holds sandbox accounts.
+pub const SANDBOX_OU: &str = "sandbox";

@@ -1,0 +1,53 @@
+use indexmap::IndexMap;
+use serde::Deserialize;
+
+/// `organization:`: the organization itself and defaults for every account.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Organization {
+    pub name: String,
+    /// Root email pattern; `{account}` is replaced by the account name.
+    pub email: String,
+    pub home_region: String,
+    /// Allowed regions; drive the region guardrail and per-region environments.
+    #[serde(default)]
+    pub regions: Vec<String>,
+    /// Tags on every account (through the provider's `default_tags`).
+    #[serde(default)]
+    pub tags: IndexMap<String, String>,
+    /// The role Organizations creates in each new account for the management account.
+    #[serde(default = "default_access_role")]
+    pub access_role: String,
+    /// AWS Organizations quotas, for organizations that must stay on other figures.
+    #[serde(default)]
+    pub limits: Limits,
+}
+
+fn default_access_role() -> String {
+    "OrganizationAccountAccessRole".to_string()
+}
+
+/// `organization.limits:`: the quotas the validator enforces.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// Characters in an SCP or RCP document after minification.
+    pub scp_size: usize,
+    /// SCPs attached to one target, counting the default FullAWSAccess.
+    pub scps_per_target: usize,
+    /// RCPs attached to one target, counting the default RCPFullAWSAccess.
+    pub rcps_per_target: usize,
+    /// OU levels below the root.
+    pub ou_depth: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            scp_size: 10_240,
+            scps_per_target: 10,
+            rcps_per_target: 10,
+            ou_depth: 5,
+        }
+    }
+}

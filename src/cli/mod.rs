@@ -1,0 +1,85 @@
+//! The command line: parses arguments, runs one command, maps the outcome to an exit code
+//! (0 ok, 1 `--check` found drift, 2 bad input or usage).
+
+mod generate;
+mod guardrails;
+mod init;
+mod validate;
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand};
+
+use crate::diagnostic::Diagnostic;
+use crate::error::Error;
+use crate::load::{self, Loaded};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "landform",
+    version,
+    about = "Turns a YAML blueprint of an AWS landing zone into a Terraform tree"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Write a starter blueprint from a preset and generate its tree.
+    Init(init::Args),
+    /// Check a blueprint: every error and warning, located.
+    Validate(validate::Args),
+    /// Write the Terraform tree for a blueprint.
+    Generate(generate::Args),
+    /// List the built-in guardrails with their parameters.
+    Guardrails,
+}
+
+/// Runs landform with these arguments (the first is the program name) and returns the exit code.
+pub fn run<I, T>(args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    let result = match cli.command {
+        Command::Init(args) => init::run(args),
+        Command::Validate(args) => validate::run(args),
+        Command::Generate(args) => generate::run(args),
+        Command::Guardrails => {
+            print!("{}", guardrails::listing());
+            Ok(0)
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("{e}");
+            2
+        }
+    }
+}
+
+/// The blueprint path: the argument, or `landform.yaml` in the current directory.
+fn blueprint_path(arg: Option<PathBuf>) -> PathBuf {
+    arg.unwrap_or_else(|| PathBuf::from("landform.yaml"))
+}
+
+fn load(path: &Path) -> Result<Loaded, Error> {
+    load::load_file(path).map_err(Error::Input)
+}
+
+fn print_warnings(warnings: &[Diagnostic]) {
+    for w in warnings {
+        eprintln!("{w}");
+    }
+}

@@ -1,0 +1,26 @@
+use std::path::PathBuf;
+
+use crate::error::Error;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The blueprint [default: landform.yaml]
+    blueprint: Option<PathBuf>,
+}
+
+pub fn run(args: Args) -> Result<i32, Error> {
+    let path = super::blueprint_path(args.blueprint);
+    let loaded = super::load(&path)?;
+    let (model, warnings) = crate::check(&loaded).map_err(Error::Input)?;
+    super::print_warnings(&warnings);
+    println!(
+        "{}: ok: {} accounts in {} OUs, {} policies ({} warning{})",
+        path.display(),
+        model.accounts.len(),
+        model.ous.len(),
+        model.policies.len(),
+        warnings.len(),
+        if warnings.len() == 1 { "" } else { "s" }
+    );
+    Ok(0)
+}

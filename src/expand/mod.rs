@@ -1,0 +1,296 @@
+//! expand: a pure function from a validated blueprint to the [`Model`].
+//!
+//! workloads × environments (× regions for per-region environments) become accounts; each gets
+//! a stable key, a name, a root email, an OU and tags. Guardrails and custom policies become
+//! documents with resolved targets. A new account kind is a new loop in [`accounts`].
+
+use heck::{ToKebabCase, ToSnakeCase};
+use indexmap::IndexMap;
+
+use crate::blueprint::{Blueprint, PolicyType, SANDBOX_OU};
+use crate::guardrails::{self, Inputs};
+use crate::load::Loaded;
+use crate::model::{Account, AccountKind, Model, Organization, Ou, Policy, PolicySource, Target};
+
+/// Expands a blueprint that passed validation.
+pub fn expand(loaded: &Loaded) -> Model {
+    let bp = &loaded.blueprint;
+    let mut accounts = accounts(bp);
+    accounts.iter_mut().for_each(|a| {
+        a.tags.sort_keys();
+        a.resource_tags = a
+            .tags
+            .iter()
+            .filter(|(k, v)| bp.organization.tags.get(*k) != Some(*v))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+    });
+    let ous = ous(bp, &accounts);
+    let policies = policies(loaded, &accounts);
+    let organization = organization(bp, &policies);
+    Model {
+        organization,
+        ous,
+        accounts,
+        policies,
+    }
+}
+
+/// The regions accounts may use: `organization.regions`, or the home region alone.
+pub fn allowed_regions(bp: &Blueprint) -> Vec<String> {
+    if bp.organization.regions.is_empty() {
+        vec![bp.organization.home_region.clone()]
+    } else {
+        bp.organization.regions.clone()
+    }
+}
+
+/// The Terraform key for a name: snake_case, safe as an identifier.
+pub fn key_of(name: &str) -> String {
+    name.to_snake_case()
+}
+
+/// The root email for an account name under the organization's pattern.
+pub fn email_for(pattern: &str, name: &str) -> String {
+    pattern.replace("{account}", name)
+}
+
+fn organization(bp: &Blueprint, policies: &[Policy]) -> Organization {
+    let mut types: Vec<String> = policies.iter().map(|p| p.aws_type.clone()).collect();
+    types.sort();
+    types.dedup();
+    let mut principals: Vec<String> = Vec::new();
+    if bp.identity_center.is_some() {
+        principals.push("sso.amazonaws.com".to_string());
+    }
+    principals.sort();
+    principals.dedup();
+    Organization {
+        name: bp.organization.name.clone(),
+        home_region: bp.organization.home_region.clone(),
+        regions: allowed_regions(bp),
+        tags: bp.organization.tags.clone(),
+        feature_set: "ALL".to_string(),
+        enabled_policy_types: types,
+        service_access_principals: principals,
+        access_role: bp.organization.access_role.clone(),
+    }
+}
+
+fn base_tags(bp: &Blueprint) -> IndexMap<String, String> {
+    bp.organization.tags.clone()
+}
+
+fn accounts(bp: &Blueprint) -> Vec<Account> {
+    let pattern = &bp.organization.email;
+    let mut out = Vec::new();
+
+    for (key, entry) in &bp.accounts {
+        let name = entry.name.clone().unwrap_or_else(|| key.to_kebab_case());
+        let mut tags = base_tags(bp);
+        if let Some(owner) = &entry.owner {
+            tags.insert("owner".into(), owner.clone());
+        }
+        tags.extend(entry.tags.clone());
+        out.push(Account {
+            key: key_of(key),
+            email: entry
+                .email
+                .clone()
+                .unwrap_or_else(|| email_for(pattern, &name)),
+            name,
+            ou: Some(entry.ou.clone()),
+            kind: AccountKind::Named,
+            workload: None,
+            environment: None,
+            region: None,
+            owner: entry.owner.clone(),
+            tags,
+            resource_tags: IndexMap::new(),
+            origin: format!("accounts.{key}"),
+        });
+    }
+
+    let regions = allowed_regions(bp);
+    for (wkey, workload) in &bp.workloads {
+        // Environment order is the order of `environments:`, not of the workload's list.
+        for (ekey, env) in bp
+            .environments
+            .iter()
+            .filter(|(e, _)| workload.environments.contains(e))
+        {
+            let region_list: Vec<Option<&String>> = if env.per_region {
+                regions.iter().map(Some).collect()
+            } else {
+                vec![None]
+            };
+            for region in region_list {
+                let base = format!("{wkey}-{ekey}");
+                let name = match region {
+                    Some(r) => format!("{base}-{r}"),
+                    None => base,
+                }
+                .to_kebab_case();
+                let mut tags = base_tags(bp);
+                tags.insert("workload".into(), wkey.clone());
+                tags.insert("environment".into(), ekey.clone());
+                if let Some(owner) = &workload.owner {
+                    tags.insert("owner".into(), owner.clone());
+                }
+                tags.extend(env.tags.clone());
+                tags.extend(workload.tags.clone());
+                out.push(Account {
+                    key: key_of(&name),
+                    email: email_for(pattern, &name),
+                    name,
+                    ou: Some(env.ou.clone()),
+                    kind: AccountKind::Workload,
+                    workload: Some(wkey.clone()),
+                    environment: Some(ekey.clone()),
+                    region: region.cloned(),
+                    owner: workload.owner.clone(),
+                    tags,
+                    resource_tags: IndexMap::new(),
+                    origin: format!("workloads.{wkey}"),
+                });
+            }
+        }
+    }
+
+    for (i, person) in bp.sandboxes.iter().enumerate() {
+        let name = format!("sandbox-{person}").to_kebab_case();
+        let mut tags = base_tags(bp);
+        tags.insert("owner".into(), person.clone());
+        out.push(Account {
+            key: key_of(&name),
+            email: email_for(pattern, &name),
+            name,
+            ou: Some(SANDBOX_OU.to_string()),
+            kind: AccountKind::Sandbox,
+            workload: None,
+            environment: None,
+            region: None,
+            owner: Some(person.clone()),
+            tags,
+            resource_tags: IndexMap::new(),
+            origin: format!("sandboxes[{i}]"),
+        });
+    }
+    out
+}
+
+/// OUs in depth-first order from the root, siblings in blueprint order.
+fn ous(bp: &Blueprint, accounts: &[Account]) -> Vec<Ou> {
+    let mut out = Vec::new();
+    fn visit(
+        bp: &Blueprint,
+        accounts: &[Account],
+        parent: Option<&str>,
+        depth: usize,
+        out: &mut Vec<Ou>,
+    ) {
+        if depth > 64 {
+            return; // a cycle; validation reports it
+        }
+        for (key, ou) in &bp.organizational_units {
+            if ou.parent.as_deref() == parent {
+                out.push(Ou {
+                    key: key.clone(),
+                    name: ou.name.clone(),
+                    parent: parent.map(str::to_string),
+                    depth,
+                    tags: ou.tags.clone(),
+                    accounts: accounts
+                        .iter()
+                        .filter(|a| a.ou.as_deref() == Some(key))
+                        .map(|a| a.key.clone())
+                        .collect(),
+                });
+                visit(bp, accounts, Some(key), depth + 1, out);
+            }
+        }
+    }
+    visit(bp, accounts, None, 1, &mut out);
+    out
+}
+
+/// Resolves an attach target: `root`, an OU key or an account key.
+pub fn target(bp: &Blueprint, accounts: &[Account], name: &str) -> Option<Target> {
+    if name == "root" {
+        Some(Target::Root)
+    } else if bp.organizational_units.contains_key(name) {
+        Some(Target::Ou(name.to_string()))
+    } else {
+        let key = key_of(name);
+        accounts
+            .iter()
+            .any(|a| a.key == key)
+            .then_some(Target::Account(key))
+    }
+}
+
+fn targets(bp: &Blueprint, accounts: &[Account], names: &[String]) -> Vec<Target> {
+    let mut out: Vec<Target> = Vec::new();
+    for t in names.iter().filter_map(|n| target(bp, accounts, n)) {
+        if !out.contains(&t) {
+            out.push(t);
+        }
+    }
+    out
+}
+
+fn policies(loaded: &Loaded, accounts: &[Account]) -> Vec<Policy> {
+    let bp = &loaded.blueprint;
+    let mut out = Vec::new();
+    for (name, usage) in &bp.guardrails {
+        let Some(g) = guardrails::find(name) else {
+            continue;
+        };
+        let doc = (g.build)(&Inputs::new(&bp.organization, &usage.params));
+        let policy_name = guardrails::policy_name(name);
+        out.push(Policy {
+            key: key_of(name),
+            file: format!("policies/{policy_name}.json"),
+            name: policy_name,
+            kind: g.kind,
+            aws_type: g.kind.aws_name().to_string(),
+            description: g.summary.to_string(),
+            document: doc,
+            targets: targets(bp, accounts, &usage.attach),
+            source: PolicySource::Guardrail,
+            origin: format!("guardrails.{name}"),
+        });
+    }
+    for (name, custom) in &bp.policies {
+        let Some(document) = loaded.document(&custom.file) else {
+            continue;
+        };
+        let policy_name = name.to_kebab_case();
+        out.push(Policy {
+            key: key_of(name),
+            file: format!("policies/{policy_name}.json"),
+            name: policy_name,
+            kind: custom.kind,
+            aws_type: custom.kind.aws_name().to_string(),
+            description: custom
+                .description
+                .clone()
+                .unwrap_or_else(|| format!("{} from {}", kind_label(custom.kind), custom.file)),
+            document,
+            targets: targets(bp, accounts, &custom.attach),
+            source: PolicySource::Custom,
+            origin: format!("policies.{name}"),
+        });
+    }
+    out
+}
+
+fn kind_label(kind: PolicyType) -> &'static str {
+    match kind {
+        PolicyType::Scp => "Service control policy",
+        PolicyType::Rcp => "Resource control policy",
+        PolicyType::Tag => "Tag policy",
+        PolicyType::Backup => "Backup policy",
+        PolicyType::AiOptOut => "AI services opt-out policy",
+    }
+}

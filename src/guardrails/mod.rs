@@ -1,0 +1,94 @@
+//! The built-in guardrail library: parameterised policy documents a blueprint attaches by name.
+//!
+//! A new guardrail is one file in this folder defining a [`Guardrail`] constant, plus one line in
+//! [`ALL`]. Its document is built with `serde_json::json!`, so blueprint strings (regions, role
+//! patterns) reach the JSON through serde and can never break out of it.
+
+mod deny_all;
+mod deny_leave_organization;
+mod deny_root_user;
+mod protect_audit_logging;
+mod region_restriction;
+
+use indexmap::IndexMap;
+use serde_json::Value;
+
+use crate::blueprint::{Organization, PolicyType};
+
+/// One guardrail of the library.
+pub struct Guardrail {
+    /// The blueprint key under `guardrails:`.
+    pub name: &'static str,
+    pub kind: PolicyType,
+    /// What it prevents and why, in a sentence or two (also the policy description in AWS).
+    pub summary: &'static str,
+    pub params: &'static [Param],
+    pub build: fn(&Inputs) -> Value,
+}
+
+/// A parameter a guardrail takes from the blueprint (always a list of strings).
+pub struct Param {
+    pub name: &'static str,
+    pub help: &'static str,
+}
+
+/// What a guardrail's document is built from.
+pub struct Inputs<'a> {
+    pub organization: &'a Organization,
+    params: &'a IndexMap<String, serde_yaml::Value>,
+}
+
+impl<'a> Inputs<'a> {
+    pub fn new(
+        organization: &'a Organization,
+        params: &'a IndexMap<String, serde_yaml::Value>,
+    ) -> Inputs<'a> {
+        Inputs {
+            organization,
+            params,
+        }
+    }
+
+    /// A list-of-strings parameter, or `default` when the blueprint does not set it.
+    pub fn list(&self, name: &str, default: Vec<String>) -> Vec<String> {
+        match self.params.get(name) {
+            Some(value) => strings(value).unwrap_or_default(),
+            None => default,
+        }
+    }
+}
+
+/// A parameter value as a list of strings; None when it is not one.
+pub fn strings(value: &serde_yaml::Value) -> Option<Vec<String>> {
+    value
+        .as_sequence()?
+        .iter()
+        .map(|v| v.as_str().map(str::to_string))
+        .collect()
+}
+
+/// Every guardrail, in the order `landform guardrails` lists them.
+pub const ALL: &[&Guardrail] = &[
+    &deny_leave_organization::GUARDRAIL,
+    &deny_root_user::GUARDRAIL,
+    &region_restriction::GUARDRAIL,
+    &protect_audit_logging::GUARDRAIL,
+    &deny_all::GUARDRAIL,
+];
+
+pub fn find(name: &str) -> Option<&'static Guardrail> {
+    ALL.iter().copied().find(|g| g.name == name)
+}
+
+/// The policy name in AWS for a guardrail key: `deny_root_user` → `deny-root-user`.
+pub fn policy_name(key: &str) -> String {
+    key.replace('_', "-")
+}
+
+/// An IAM policy document with these statements.
+fn document(statements: Vec<Value>) -> Value {
+    serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": statements,
+    })
+}

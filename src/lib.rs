@@ -1,0 +1,66 @@
+//! landform: one YAML blueprint of an AWS landing zone → a Terraform tree.
+//!
+//! The pipeline, one module each:
+//! [`load`] → [`validate`] → [`expand`] → [`render`] → [`verify`] → [`write`].
+//! The [`model::Model`] that `expand` builds is the only thing templates and reports read.
+
+pub mod blueprint;
+pub mod cli;
+pub mod diagnostic;
+pub mod error;
+pub mod expand;
+pub mod guardrails;
+pub mod load;
+pub mod model;
+pub mod presets;
+pub mod regions;
+pub mod render;
+pub mod source;
+pub mod validate;
+pub mod verify;
+pub mod write;
+
+use std::path::Path;
+
+use diagnostic::Diagnostic;
+use error::Error;
+use load::Loaded;
+use model::Model;
+use render::{Renderer, Tree};
+
+/// A generated tree and what was learned on the way.
+#[derive(Debug)]
+pub struct Output {
+    pub model: Model,
+    pub tree: Tree,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// validate → expand → validate the model. Errors (with any warnings) or the model with its
+/// warnings.
+pub fn check(loaded: &Loaded) -> Result<(Model, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let mut diags = validate::blueprint(loaded);
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(diags);
+    }
+    let model = expand::expand(loaded);
+    diags.extend(validate::model(loaded, &model));
+    if diags.iter().any(Diagnostic::is_error) {
+        diags.sort_by_key(|d| d.severity);
+        return Err(diags);
+    }
+    Ok((model, diags))
+}
+
+/// The whole pipeline short of writing: check, render, verify.
+pub fn generate(loaded: &Loaded, templates: Option<&Path>) -> Result<Output, Error> {
+    let (model, warnings) = check(loaded).map_err(Error::Input)?;
+    let renderer = Renderer::new(templates).map_err(Error::Template)?;
+    let tree = renderer.render(&model).map_err(Error::Template)?;
+    verify::verify(&tree).map_err(Error::Verify)?;
+    Ok(Output {
+        model,
+        tree,
+        warnings,
+    })
+}

@@ -1,0 +1,160 @@
+//! load: blueprint text → typed [`Blueprint`], with located errors.
+
+use std::path::Path;
+
+use indexmap::IndexMap;
+
+use crate::blueprint::Blueprint;
+use crate::diagnostic::{Diagnostic, did_you_mean, list};
+use crate::source::{Source, Span};
+
+/// A parsed blueprint and the source it came from (for locating later diagnostics).
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub blueprint: Blueprint,
+    pub source: Source,
+    /// Files the blueprint refers to (policy documents), by the path written in the blueprint:
+    /// their text, or why they could not be read.
+    pub files: IndexMap<String, Result<String, String>>,
+}
+
+impl Loaded {
+    /// A referenced JSON document, parsed; None when missing or invalid (validation says why).
+    pub fn document(&self, file: &str) -> Option<serde_json::Value> {
+        let text = self.files.get(file)?.as_ref().ok()?;
+        serde_json::from_str(text).ok()
+    }
+}
+
+/// Reads and parses the blueprint at `path`.
+pub fn load_file(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        vec![
+            Diagnostic::error(format!("cannot read blueprint {}: {e}", path.display()))
+                .with_help("pass the blueprint path, or run `landform init` to create one"),
+        ]
+    })?;
+    load_str(path, &text)
+}
+
+/// Parses blueprint text; `path` is used in messages only.
+pub fn load_str(path: &Path, text: &str) -> Result<Loaded, Vec<Diagnostic>> {
+    let source = Source::new(path, text);
+    match serde_yaml::from_str::<Blueprint>(text) {
+        Ok(blueprint) => {
+            if blueprint.version != 1 {
+                let d = Diagnostic::error(format!(
+                    "unsupported blueprint version {}",
+                    blueprint.version
+                ))
+                .at_value(&source, "version")
+                .with_help("this landform reads schema version 1: write `version: 1`");
+                return Err(vec![d]);
+            }
+            let files = referenced_files(&blueprint, source.dir());
+            Ok(Loaded {
+                blueprint,
+                source,
+                files,
+            })
+        }
+        Err(e) => Err(vec![yaml_error(&source, &e)]),
+    }
+}
+
+/// Reads every file the blueprint names, relative to the blueprint's folder.
+fn referenced_files(bp: &Blueprint, dir: &Path) -> IndexMap<String, Result<String, String>> {
+    let mut files = IndexMap::new();
+    for policy in bp.policies.values() {
+        let rel = &policy.file;
+        if files.contains_key(rel) {
+            continue;
+        }
+        let read = std::fs::read_to_string(dir.join(rel)).map_err(|e| e.to_string());
+        files.insert(rel.clone(), read);
+    }
+    files
+}
+
+/// Turns a serde_yaml error into a located diagnostic with a suggestion where one fits.
+fn yaml_error(source: &Source, e: &serde_yaml::Error) -> Diagnostic {
+    let full = e.to_string();
+    // serde_yaml appends " at line L column C"; the location is shown separately.
+    let message = match full.rfind(" at line ") {
+        Some(i) => full[..i].to_string(),
+        None => full.clone(),
+    };
+    let (message, help) = explain(&message);
+    let span = e.location().map(|loc| {
+        let len = token_len(source, loc.line(), loc.column());
+        Span {
+            line: loc.line(),
+            column: loc.column(),
+            len,
+        }
+    });
+    let mut d = Diagnostic::error(message).at(source, span);
+    d.help = help;
+    d
+}
+
+/// Rewrites serde's wording into ours and works out a suggestion.
+fn explain(message: &str) -> (String, Option<String>) {
+    // "path: unknown field `x`, expected one of `a`, `b`" / "expected `a` or `b`"
+    if let Some(rest) = message.split("unknown field `").nth(1) {
+        let field = rest.split('`').next().unwrap_or_default();
+        let prefix = message.split("unknown field").next().unwrap_or_default();
+        let expected: Vec<&str> = rest
+            .split_once("expected ")
+            .map(|(_, e)| e.split('`').skip(1).step_by(2).collect())
+            .unwrap_or_default();
+        let at = prefix.trim_end_matches(": ").trim();
+        let msg = if at.is_empty() {
+            format!("unknown key `{field}`")
+        } else {
+            format!("unknown key `{field}` in `{at}`")
+        };
+        let help = match did_you_mean(field, expected.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`? (keys here: {})", list(expected)),
+            None if expected.is_empty() => "remove this key".to_string(),
+            None => format!("keys here: {}", list(expected)),
+        };
+        return (msg, Some(help));
+    }
+    if let Some(rest) = message.split("missing field `").nth(1) {
+        let field = rest.split('`').next().unwrap_or_default();
+        return (
+            format!("missing key `{field}`"),
+            Some(format!(
+                "add `{field}:`; see the blueprint reference in the README"
+            )),
+        );
+    }
+    if let Some(rest) = message.split("unknown variant `").nth(1) {
+        let value = rest.split('`').next().unwrap_or_default();
+        let expected: Vec<&str> = rest
+            .split_once("expected ")
+            .map(|(_, e)| e.split('`').skip(1).step_by(2).collect())
+            .unwrap_or_default();
+        let help = match did_you_mean(value, expected.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`? (one of {})", list(expected)),
+            None => format!("one of {}", list(expected)),
+        };
+        return (format!("unknown value `{value}`"), Some(help));
+    }
+    (message.to_string(), None)
+}
+
+/// The length of the token at a position, for the caret.
+fn token_len(source: &Source, line: usize, column: usize) -> usize {
+    source
+        .line(line)
+        .and_then(|l| l.get(column.saturating_sub(1)..))
+        .map(|rest| {
+            rest.chars()
+                .take_while(|c| !c.is_whitespace() && !matches!(c, ':' | ',' | '}' | ']'))
+                .count()
+        })
+        .unwrap_or(1)
+        .max(1)
+}

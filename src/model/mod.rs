@@ -1,0 +1,48 @@
+//! The Model: the expanded landing zone. Everything downstream (templates, reports, checks)
+//! reads this and nothing else; nothing downstream re-derives it from the blueprint.
+
+mod account;
+mod ou;
+mod policy;
+
+pub use account::{Account, AccountKind};
+pub use ou::Ou;
+pub use policy::{Policy, PolicySource, Target};
+
+use indexmap::IndexMap;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Model {
+    pub organization: Organization,
+    /// In tree order (depth first, blueprint order among siblings).
+    pub ous: Vec<Ou>,
+    /// Named accounts, then workload accounts, then sandboxes.
+    pub accounts: Vec<Account>,
+    pub policies: Vec<Policy>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Organization {
+    pub name: String,
+    pub home_region: String,
+    pub regions: Vec<String>,
+    /// Tags on every account, set through the provider's `default_tags`.
+    pub tags: IndexMap<String, String>,
+    pub feature_set: String,
+    /// Organizations policy types used by the blueprint, in API names, sorted.
+    pub enabled_policy_types: Vec<String>,
+    /// Service principals trusted by the organization, sorted.
+    pub service_access_principals: Vec<String>,
+    pub access_role: String,
+}
+
+impl Model {
+    pub fn account(&self, key: &str) -> Option<&Account> {
+        self.accounts.iter().find(|a| a.key == key)
+    }
+
+    pub fn ou(&self, key: &str) -> Option<&Ou> {
+        self.ous.iter().find(|o| o.key == key)
+    }
+}

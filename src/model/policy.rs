@@ -1,0 +1,77 @@
+use serde::Serialize;
+
+use crate::blueprint::PolicyType;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PolicySource {
+    /// From the built-in guardrail library.
+    Guardrail,
+    /// From a file the team wrote.
+    Custom,
+}
+
+/// Where a policy is attached.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(tag = "kind", content = "key", rename_all = "snake_case")]
+pub enum Target {
+    Root,
+    Ou(String),
+    Account(String),
+}
+
+impl Target {
+    /// `root`, `ou_<key>`, `account_<key>`: a fragment for Terraform resource names.
+    pub fn slug(&self) -> String {
+        match self {
+            Target::Root => "root".to_string(),
+            Target::Ou(k) => format!("ou_{k}"),
+            Target::Account(k) => format!("account_{k}"),
+        }
+    }
+
+    /// How the target reads in messages: `the root`, `OU prod`, `account payments_prod`.
+    pub fn describe(&self) -> String {
+        match self {
+            Target::Root => "the root".to_string(),
+            Target::Ou(k) => format!("OU `{k}`"),
+            Target::Account(k) => format!("account `{k}`"),
+        }
+    }
+}
+
+/// One Organizations policy document and its attachments.
+#[derive(Debug, Clone, Serialize)]
+pub struct Policy {
+    /// Terraform resource name (snake_case).
+    pub key: String,
+    /// The policy name in AWS (kebab-case).
+    pub name: String,
+    pub kind: PolicyType,
+    /// The Organizations API type name (`SERVICE_CONTROL_POLICY`...).
+    #[serde(rename = "type")]
+    pub aws_type: String,
+    pub description: String,
+    /// The document's path inside the stack (`policies/<name>.json`).
+    pub file: String,
+    pub document: serde_json::Value,
+    pub targets: Vec<Target>,
+    pub source: PolicySource,
+    /// The blueprint path this policy comes from, for diagnostics.
+    #[serde(skip)]
+    pub origin: String,
+}
+
+impl Policy {
+    /// The document as AWS counts it: minified JSON.
+    pub fn minified(&self) -> String {
+        self.document.to_string()
+    }
+
+    /// The document as written for review: pretty-printed, with a final newline.
+    pub fn pretty(&self) -> String {
+        let mut s = serde_json::to_string_pretty(&self.document).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+}

@@ -1,0 +1,38 @@
+//! validate: every rule AWS would reject later is rejected now, located in the blueprint; poor
+//! practice gets a warning.
+//!
+//! Two passes: [`blueprint`] checks references and values before expansion (so expansion can
+//! trust them), [`model`] checks what only exists after expansion (account names, emails,
+//! policy sizes and counts). A new rule is a function in the file of its topic, called from here.
+
+mod accounts;
+mod identity;
+mod keys;
+mod ous;
+mod policies;
+mod regions;
+
+use crate::diagnostic::Diagnostic;
+use crate::load::Loaded;
+use crate::model::Model;
+
+/// Checks the blueprint before expansion. Errors here stop the pipeline.
+pub fn blueprint(loaded: &Loaded) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    keys::check(loaded, &mut out);
+    regions::check(loaded, &mut out);
+    ous::check(loaded, &mut out);
+    accounts::check_references(loaded, &mut out);
+    policies::check_blueprint(loaded, &mut out);
+    identity::check(loaded, &mut out);
+    out
+}
+
+/// Checks the expanded model.
+pub fn model(loaded: &Loaded, model: &Model) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    accounts::check_model(loaded, model, &mut out);
+    ous::check_model(loaded, model, &mut out);
+    policies::check_model(loaded, model, &mut out);
+    out
+}

@@ -1,0 +1,185 @@
+use std::collections::BTreeMap;
+
+use crate::blueprint::PolicyType;
+use crate::diagnostic::{Diagnostic, did_you_mean, list, unknown_help};
+use crate::expand;
+use crate::guardrails;
+use crate::load::Loaded;
+use crate::model::{Model, Target};
+use crate::source::{Source, Span};
+
+pub fn check_blueprint(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
+    let bp = &loaded.blueprint;
+    let src = &loaded.source;
+    for (name, usage) in &bp.guardrails {
+        let path = format!("guardrails.{name}");
+        let Some(g) = guardrails::find(name) else {
+            out.push(
+                Diagnostic::error(format!("unknown guardrail `{name}`"))
+                    .at_key(src, &path)
+                    .with_help(format!(
+                        "{} (`landform guardrails` lists them with their parameters)",
+                        unknown_help(name, "guardrails", guardrails::ALL.iter().map(|g| g.name))
+                    )),
+            );
+            continue;
+        };
+        for (param, value) in &usage.params {
+            let ppath = format!("{path}.{param}");
+            if !g.params.iter().any(|p| p.name == param) {
+                let known = g.params.iter().map(|p| p.name);
+                let help = match did_you_mean(param, known.clone()) {
+                    Some(s) => format!("did you mean `{s}`? (parameters: {})", list(known)),
+                    None if g.params.is_empty() => {
+                        format!("`{name}` takes no parameters; only `attach:`")
+                    }
+                    None => format!("parameters of `{name}`: {}", list(known)),
+                };
+                out.push(
+                    Diagnostic::error(format!("guardrail `{name}` has no parameter `{param}`"))
+                        .at_key(src, &ppath)
+                        .with_help(help),
+                );
+            } else if guardrails::strings(value).is_none() {
+                out.push(
+                    Diagnostic::error(format!(
+                        "parameter `{param}` of guardrail `{name}` must be a list of strings"
+                    ))
+                    .at_value(src, &ppath)
+                    .with_help(format!("write `{param}: [\"...\"]`")),
+                );
+            }
+        }
+        if usage.attach.is_empty() {
+            out.push(
+                Diagnostic::warning(format!("guardrail `{name}` is attached nowhere"))
+                    .at_key(src, &path)
+                    .with_help("list targets: `root`, OU keys or account keys"),
+            );
+        }
+    }
+    for (name, policy) in &bp.policies {
+        let path = format!("policies.{name}.file");
+        match loaded.files.get(&policy.file) {
+            Some(Err(e)) => out.push(
+                Diagnostic::error(format!(
+                    "cannot read policy `{name}` from `{}`: {e}",
+                    policy.file
+                ))
+                .at_value(src, &path)
+                .with_help("the path is relative to the blueprint's folder"),
+            ),
+            Some(Ok(text)) => {
+                if let Err(e) = serde_json::from_str::<serde_json::Value>(text) {
+                    let file = Source::new(src.dir().join(&policy.file), text.clone());
+                    out.push(
+                        Diagnostic::error(format!("policy `{name}` is not valid JSON: {e}"))
+                            .at(
+                                &file,
+                                Some(Span {
+                                    line: e.line().max(1),
+                                    column: e.column().max(1),
+                                    len: 1,
+                                }),
+                            )
+                            .with_help(format!("fix the JSON in `{}`", policy.file)),
+                    );
+                }
+            }
+            None => {}
+        }
+    }
+}
+
+pub fn check_model(loaded: &Loaded, model: &Model, out: &mut Vec<Diagnostic>) {
+    let bp = &loaded.blueprint;
+    let src = &loaded.source;
+    let limits = bp.organization.limits;
+    // Targets that resolve to nothing.
+    let attach_lists = bp
+        .guardrails
+        .iter()
+        .map(|(n, g)| (format!("guardrails.{n}"), &g.attach))
+        .chain(
+            bp.policies
+                .iter()
+                .map(|(n, p)| (format!("policies.{n}"), &p.attach)),
+        );
+    for (path, attach) in attach_lists {
+        for (i, t) in attach.iter().enumerate() {
+            if expand::target(bp, &model.accounts, t).is_none() {
+                let known = std::iter::once("root")
+                    .chain(model.ous.iter().map(|o| o.key.as_str()))
+                    .chain(model.accounts.iter().map(|a| a.key.as_str()));
+                let help = match did_you_mean(t, known) {
+                    Some(s) => {
+                        format!("did you mean `{s}`? targets are `root`, OU keys and account keys")
+                    }
+                    None => "targets are `root`, OU keys and account keys".to_string(),
+                };
+                let at = if src.value(&format!("{path}.attach")).is_some() {
+                    format!("{path}.attach[{i}]")
+                } else {
+                    format!("{path}[{i}]")
+                };
+                out.push(
+                    Diagnostic::error(format!("unknown attach target `{t}`"))
+                        .at_value(src, &at)
+                        .with_help(help),
+                );
+            }
+        }
+    }
+    // Document sizes.
+    for p in &model.policies {
+        let size = p.minified().chars().count();
+        let max = match p.kind {
+            PolicyType::Scp | PolicyType::Rcp => limits.scp_size,
+            PolicyType::Tag | PolicyType::Backup => 10_000,
+            PolicyType::AiOptOut => 2_500,
+        };
+        if size > max {
+            out.push(
+                Diagnostic::error(format!(
+                    "policy `{}` is {size} characters after minification; AWS allows {max} for this type",
+                    p.name
+                ))
+                .at_key(src, &p.origin)
+                .with_help("split it into several policies, or remove statements"),
+            );
+        }
+    }
+    // Policies per target: FullAWSAccess (and RCPFullAWSAccess) count as one each.
+    let mut counts: BTreeMap<(&Target, PolicyType), Vec<&str>> = BTreeMap::new();
+    for p in &model.policies {
+        for t in &p.targets {
+            counts.entry((t, p.kind)).or_default().push(&p.origin);
+        }
+    }
+    for ((target, kind), origins) in counts {
+        let (max, default) = match kind {
+            PolicyType::Scp => (limits.scps_per_target, "FullAWSAccess"),
+            PolicyType::Rcp => (limits.rcps_per_target, "RCPFullAWSAccess"),
+            _ => continue,
+        };
+        let n = origins.len() + 1;
+        if n > max {
+            let last = origins[origins.len() - 1];
+            out.push(
+                Diagnostic::error(format!(
+                    "{} would have {n} {} attached (counting AWS's {default}); the limit is {max}",
+                    target.describe(),
+                    if kind == PolicyType::Scp {
+                        "SCPs"
+                    } else {
+                        "RCPs"
+                    },
+                ))
+                .at_key(src, last)
+                .with_help(
+                    "attach some of them higher up the tree, or merge them into fewer documents",
+                ),
+            );
+        }
+    }
+}
