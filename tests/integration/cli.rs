@@ -1,0 +1,117 @@
+//! Commands and exit codes: 0 ok, 1 `--check` drift, 2 bad input or usage.
+
+use crate::fixture::{Fixture, preset};
+
+#[test]
+fn init_writes_blueprint_and_tree_and_refuses_to_overwrite() {
+    let f = Fixture::new();
+    let o = f.run_ok(&["init", "--preset", "minimal"]);
+    assert!(o.stdout.contains("wrote"), "{}", o.text());
+    assert_eq!(f.read("landform.yaml"), preset("minimal"));
+    assert!(f.exists("terraform/organization/accounts.tf"));
+    let again = f.run(&["init", "--preset", "smb"]);
+    assert_eq!(again.code, 2, "{}", again.text());
+    assert!(
+        again.stderr.contains("never overwrites"),
+        "{}",
+        again.text()
+    );
+    assert_eq!(f.read("landform.yaml"), preset("minimal"));
+}
+
+#[test]
+fn init_into_a_new_folder() {
+    let f = Fixture::new();
+    f.run_ok(&["init", "repo", "--preset", "enterprise"]);
+    assert!(f.exists("repo/landform.yaml"));
+    assert!(f.exists("repo/terraform/organization/organization.tf"));
+}
+
+#[test]
+fn unknown_preset_is_a_usage_error() {
+    let f = Fixture::new();
+    let o = f.run(&["init", "--preset", "huge"]);
+    assert_eq!(o.code, 2);
+    assert!(
+        o.stderr.contains("minimal, smb, enterprise"),
+        "{}",
+        o.text()
+    );
+    assert!(!f.exists("landform.yaml"));
+}
+
+#[test]
+fn bad_usage_exits_2() {
+    let f = Fixture::new();
+    assert_eq!(f.run(&["frobnicate"]).code, 2);
+    assert_eq!(f.run(&["generate", "--no-such-flag"]).code, 2);
+    assert_eq!(f.run(&["--version"]).code, 0);
+}
+
+#[test]
+fn missing_blueprint_exits_2_and_says_what_to_do() {
+    let f = Fixture::new();
+    let o = f.run(&["generate"]);
+    assert_eq!(o.code, 2);
+    assert!(o.stderr.contains("landform.yaml"), "{}", o.text());
+    assert!(o.stderr.contains("landform init"), "{}", o.text());
+}
+
+#[test]
+fn check_exits_1_on_drift_and_0_when_up_to_date() {
+    let f = Fixture::with_blueprint(preset("minimal"));
+    let o = f.run(&["generate", "--check"]);
+    assert_eq!(o.code, 1, "{}", o.text());
+    assert!(
+        o.stdout.contains("added    organization/accounts.tf"),
+        "{}",
+        o.text()
+    );
+    assert!(!f.exists("terraform"), "--check wrote files");
+    f.run_ok(&["generate"]);
+    let o = f.run(&["generate", "--check"]);
+    assert_eq!(o.code, 0, "{}", o.text());
+    f.write("landform.yaml", &preset("minimal").replace("app:", "shop:"));
+    let o = f.run(&["generate", "--check"]);
+    assert_eq!(o.code, 1, "{}", o.text());
+    assert!(
+        o.stdout.contains("changed  organization/accounts.tf"),
+        "{}",
+        o.text()
+    );
+}
+
+#[test]
+fn validate_reports_ok_with_counts() {
+    let f = Fixture::with_blueprint(preset("smb"));
+    let o = f.run_ok(&["validate"]);
+    assert!(
+        o.stdout.contains("12 accounts in 7 OUs, 4 policies"),
+        "{}",
+        o.text()
+    );
+}
+
+#[test]
+fn output_directory_flag_and_default() {
+    let f = Fixture::with_blueprint(preset("minimal"));
+    f.run_ok(&["generate", "-o", "elsewhere"]);
+    assert!(f.exists("elsewhere/organization/accounts.tf"));
+    assert!(!f.exists("terraform"));
+    f.write("sub/landform.yaml", preset("minimal"));
+    f.run_ok(&["generate", "sub/landform.yaml"]);
+    assert!(f.exists("sub/terraform/organization/accounts.tf"));
+}
+
+#[test]
+fn guardrails_lists_the_library() {
+    let f = Fixture::new();
+    let o = f.run_ok(&["guardrails"]);
+    for name in [
+        "deny_leave_organization",
+        "region_restriction",
+        "exempt_roles",
+    ] {
+        assert!(o.stdout.contains(name), "{}", o.stdout);
+    }
+}

@@ -1,0 +1,1 @@
+//! Writing the tree: deterministic, minimal, owned, and safe against hostile strings.

@@ -1,0 +1,9 @@
+//! One integration-test binary: each module is a topic, sharing the fixture builder.
+
+mod fixture;
+mod tools;
+
+mod cli;
+mod generate;
+mod terraform;
+mod validation;

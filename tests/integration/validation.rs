@@ -1,0 +1,1 @@
+//! Every validation rule has a failing blueprint whose located message is pinned.
