@@ -212,11 +212,40 @@ workloads:
       "odd key \"${{k}}\"": {value}
 organizational_units:
   nonprod: {{ name: {ou} }}
+policies:
+  hostile-doc:
+    type: scp
+    file: policies/hostile.json
+    description: {description}
+    attach: [nonprod]
 "#,
         owner = serde_json::to_string(HOSTILE[2]).unwrap(),
         value = serde_json::to_string(HOSTILE[5]).unwrap(),
         ou = serde_json::to_string(HOSTILE[0]).unwrap(),
+        description = serde_json::to_string(HOSTILE[3]).unwrap(),
     )
+}
+
+/// The custom policy the hostile blueprint attaches, with hostile strings in its conditions.
+pub fn hostile_policy() -> String {
+    serde_json::to_string_pretty(&serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Sid": "Hostile",
+            "Effect": "Deny",
+            "Action": ["s3:DeleteBucket"],
+            "Resource": "*",
+            "Condition": { "StringEquals": { "aws:PrincipalTag/team": HOSTILE } }
+        }]
+    }))
+    .unwrap()
+}
+
+/// A fixture holding the hostile blueprint and its policy file.
+pub fn hostile_fixture() -> Fixture {
+    let f = Fixture::with_blueprint(&hostile_blueprint());
+    f.write("policies/hostile.json", &hostile_policy());
+    f
 }
 
 /// The attribute `name` of the block with these labels, evaluated.
@@ -263,7 +292,7 @@ fn nested_tags(body: &hcl::Body) -> hcl::Value {
 
 #[test]
 fn hostile_strings_reach_hcl_intact() {
-    let f = Fixture::with_blueprint(&hostile_blueprint());
+    let f = hostile_fixture();
     f.run_ok(&["generate"]);
     let providers = hcl::parse(&f.read("terraform/organization/providers.tf")).unwrap();
     let tags = nested_tags(&providers);
@@ -291,6 +320,18 @@ fn hostile_strings_reach_hcl_intact() {
         "name",
     );
     assert_eq!(name, hcl::Value::from(HOSTILE[0]));
+    let policies = hcl::parse(&f.read("terraform/organization/policies.tf")).unwrap();
+    let description = attribute(
+        &policies,
+        "resource",
+        &["aws_organizations_policy", "hostile_doc"],
+        "description",
+    );
+    assert_eq!(description, hcl::Value::from(HOSTILE[3]));
+    let doc: serde_json::Value =
+        serde_json::from_str(&f.read("terraform/organization/policies/hostile-doc.json")).unwrap();
+    let written: serde_json::Value = serde_json::from_str(&hostile_policy()).unwrap();
+    assert_eq!(doc, written);
     // And the README keeps the organization name on one line.
     assert!(f.read("terraform/README.md").starts_with("# acme"));
 }

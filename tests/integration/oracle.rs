@@ -91,8 +91,11 @@ pub fn run_oracle(py: &Path, f: &Fixture, tree: &str, model: &str) -> (bool, Str
 }
 
 fn apply_blueprint(test: &str, blueprint: &str) {
+    apply_fixture(test, Fixture::with_blueprint(blueprint));
+}
+
+fn apply_fixture(test: &str, f: Fixture) {
     let Some(py) = available(test) else { return };
-    let f = Fixture::with_blueprint(blueprint);
     f.run_ok(&["generate"]);
     write_model(&f, "landform.yaml", "model.json");
     let (ok, text) = run_oracle(&py, &f, "terraform", "model.json");
@@ -124,8 +127,8 @@ fn enterprise_preset_applies_and_matches_the_model() {
 
 #[test]
 fn hostile_strings_round_trip_through_the_emulator() {
-    apply_blueprint(
+    apply_fixture(
         "hostile_strings_round_trip_through_the_emulator",
-        &crate::generate::hostile_blueprint(),
+        crate::generate::hostile_fixture(),
     );
 }

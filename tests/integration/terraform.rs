@@ -23,6 +23,7 @@ fn hostile_strings_pass_terraform_fmt_and_validate() {
     check_blueprints(
         "hostile_strings_pass_terraform_fmt_and_validate",
         &[("hostile", crate::generate::hostile_blueprint())],
+        &[("policies/hostile.json", crate::generate::hostile_policy())],
     );
 }
 
@@ -32,10 +33,10 @@ fn presets_pass_terraform_fmt_and_validate() {
         .iter()
         .map(|n| (*n, preset(n).to_string()))
         .collect();
-    check_blueprints("presets_pass_terraform_fmt_and_validate", &blueprints);
+    check_blueprints("presets_pass_terraform_fmt_and_validate", &blueprints, &[]);
 }
 
-fn check_blueprints(test: &str, blueprints: &[(&str, String)]) {
+fn check_blueprints(test: &str, blueprints: &[(&str, String)], files: &[(&str, String)]) {
     let Some(_) = tools::terraform() else {
         return tools::missing(test, "terraform");
     };
@@ -47,6 +48,9 @@ fn check_blueprints(test: &str, blueprints: &[(&str, String)]) {
     };
     for (name, text) in blueprints {
         let f = Fixture::with_blueprint(text);
+        for (path, content) in files {
+            f.write(path, content);
+        }
         f.run_ok(&["generate"]);
         let fmt = tools::terraform_cmd(&f.join("terraform"))
             .args(["fmt", "-check", "-recursive", "-diff"])
