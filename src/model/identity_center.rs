@@ -58,7 +58,9 @@ pub struct PermissionSet {
     pub session_duration: String,
     pub relay_state: Option<String>,
     /// AWS managed policy ARNs.
-    pub managed: Vec<ManagedPolicy>,
+    pub managed: Vec<String>,
+    /// The same, each with a key for its attachment's resource name.
+    pub managed_attachments: Vec<ManagedPolicy>,
     pub customer_managed: Vec<PolicyRef>,
     /// The inline policy's file inside the stack (`policies/<name>.json`) and its document.
     pub inline_file: Option<String>,

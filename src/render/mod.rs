@@ -174,7 +174,7 @@ fn tidy(text: &str) -> String {
 }
 
 /// A value safe inside a Markdown table cell or list item.
-fn markdown_cell(s: &str) -> String {
+pub fn markdown_cell(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

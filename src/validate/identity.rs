@@ -97,7 +97,12 @@ pub fn check(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
             );
         }
     }
-    let group_names: Vec<&str> = ic.groups.iter().map(|g| g.name.as_str()).collect();
+    let mut group_names: Vec<&str> = Vec::new();
+    for g in &ic.groups {
+        if !group_names.contains(&g.name.as_str()) {
+            group_names.push(&g.name);
+        }
+    }
 
     // Users.
     for (name, u) in &ic.users {
@@ -430,7 +435,14 @@ pub fn check_model(loaded: &Loaded, model: &Model, out: &mut Vec<Diagnostic>) {
                 out.push(
                     Diagnostic::error(format!("access rule excludes unknown account or OU `{k}`"))
                         .at_value(src, &format!("{path}.exclude[{j}]"))
-                        .with_help(account_help(k)),
+                        .with_help(format!(
+                            "`exclude:` takes account keys and OU keys; {}",
+                            unknown_help(
+                                k,
+                                "OUs",
+                                bp.organizational_units.keys().map(String::as_str)
+                            )
+                        )),
                 );
             }
         }
