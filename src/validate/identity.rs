@@ -105,8 +105,19 @@ pub fn check(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
     }
 
     // Users.
+    let mut user_keys: HashMap<String, &str> = HashMap::new();
     for (name, u) in &ic.users {
         let path = format!("identity_center.users.{name}");
+        if let Some(first) = user_keys.insert(ident(name), name) {
+            out.push(
+                Diagnostic::error(format!(
+                    "users `{first}` and `{name}` get the same key `{}`",
+                    ident(name)
+                ))
+                .at_key(src, &path)
+                .with_help("user names must differ after snake_case (they become Terraform names)"),
+            );
+        }
         if name.is_empty() || name.chars().count() > 128 {
             out.push(
                 Diagnostic::error(format!(

@@ -442,3 +442,57 @@ fn access_without_identity_center_is_a_usage_error() {
     f.run_ok(&["generate"]);
     assert!(!f.exists("terraform/identity-center"));
 }
+
+#[test]
+fn hostile_strings_stay_inside_their_hcl_strings() {
+    let f = Fixture::with_blueprint(&format!(
+        "{BASE}{}",
+        r#"identity_center:
+  groups:
+    - { name: "ops ${evil}", display_name: "Ops \" ${var.x} %{if true}", description: "line\nbreak \\ end" }
+  users:
+    "bob${x}": { email: bob@acme.example, given_name: "B\"ob", family_name: "%{x}", groups: ["ops ${evil}"] }
+  permission_sets:
+    ro:
+      managed: [ReadOnlyAccess]
+      description: "say \"${hi}\""
+      relay_state: "https://console.aws.amazon.com/?q=${x}"
+  access:
+    - { group: "ops ${evil}", permission_set: ro, accounts: all }
+"#
+    ));
+    f.run_ok(&["generate"]);
+    let groups = f.read("terraform/identity-center/groups.tf");
+    assert!(
+        groups.contains(r#"display_name      = "Ops \" $${var.x} %%{if true}""#),
+        "{groups}"
+    );
+    assert!(
+        groups.contains(r#"description       = "line\nbreak \\ end""#),
+        "{groups}"
+    );
+    assert!(
+        groups.contains(r#"resource "aws_identitystore_group" "ops_evil""#),
+        "{groups}"
+    );
+    assert!(
+        groups.contains(r#"user_name         = "bob$${x}""#),
+        "{groups}"
+    );
+    let ps = f.read("terraform/identity-center/permission_sets.tf");
+    assert!(
+        ps.contains(r#"relay_state      = "https://console.aws.amazon.com/?q=$${x}""#),
+        "{ps}"
+    );
+    for (path, text) in f.tree("terraform/identity-center") {
+        for line in text
+            .lines()
+            .filter(|l| l.starts_with("resource") || l.starts_with("data"))
+        {
+            assert!(
+                !line.contains('$') && !line.contains('%'),
+                "{path}: label {line}"
+            );
+        }
+    }
+}
