@@ -148,6 +148,8 @@ pub struct AccessRule {
     #[serde(default)]
     pub user: Option<String>,
     pub permission_set: String,
+    /// `all` (every member account, not the management account) or account keys; the key
+    /// `management` names the management account.
     #[serde(default)]
     pub accounts: Option<AccountSelector>,
     #[serde(default)]
