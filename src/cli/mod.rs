@@ -1,6 +1,7 @@
 //! The command line: parses arguments, runs one command, maps the outcome to an exit code
 //! (0 ok, 1 `--check` found drift, 2 bad input or usage).
 
+mod access;
 mod generate;
 mod guardrails;
 mod init;
@@ -36,6 +37,8 @@ enum Command {
     Generate(generate::Args),
     /// List the built-in guardrails with their parameters.
     Guardrails,
+    /// Print who can access which account with which permission set (Identity Center).
+    Access(access::Args),
 }
 
 /// Runs landform with these arguments (the first is the program name) and returns the exit code.
@@ -55,6 +58,7 @@ where
         Command::Init(args) => init::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Generate(args) => generate::run(args),
+        Command::Access(args) => access::run(args),
         Command::Guardrails => {
             print!("{}", guardrails::listing());
             Ok(0)

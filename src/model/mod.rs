@@ -2,6 +2,7 @@
 //! reads this and nothing else; nothing downstream re-derives it from the blueprint.
 
 mod account;
+pub mod identity_center;
 mod ou;
 mod policy;
 
@@ -20,6 +21,8 @@ pub struct Model {
     /// Named accounts, then workload accounts, then sandboxes.
     pub accounts: Vec<Account>,
     pub policies: Vec<Policy>,
+    /// The `identity-center` stack, when the blueprint has `identity_center:`.
+    pub identity_center: Option<identity_center::IdentityCenter>,
 }
 
 #[derive(Debug, Clone, Serialize)]

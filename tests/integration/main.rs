@@ -5,6 +5,7 @@ mod tools;
 
 mod cli;
 mod generate;
+mod identity;
 mod oracle;
 mod terraform;
 mod validation;
