@@ -5,5 +5,6 @@ mod tools;
 
 mod cli;
 mod generate;
+mod policies;
 mod terraform;
 mod validation;
