@@ -163,3 +163,59 @@ fn merged(
         origin: policies[members[0]].origin.clone(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn policy(name: &str, effect: &str, sid: &str) -> Policy {
+        let document = json!({"Version": "2012-10-17", "Statement": [
+            {"Sid": sid, "Effect": effect, "Action": "s3:*", "Resource": "*"}]});
+        Policy {
+            key: name.replace('-', "_"),
+            name: name.to_string(),
+            kind: PolicyType::Scp,
+            aws_type: "SERVICE_CONTROL_POLICY".to_string(),
+            description: String::new(),
+            file: format!("policies/{name}.json"),
+            document,
+            targets: vec![Target::Ou("sandbox".into())],
+            source: PolicySource::Guardrail,
+            substitutions: Vec::new(),
+            packed_from: Vec::new(),
+            origin: format!("guardrails.{name}"),
+        }
+    }
+
+    #[test]
+    fn packs_deny_only_documents_and_keeps_sids_unique() {
+        let packed = pack(
+            vec![
+                policy("a", "Deny", "Same"),
+                policy("allow", "Allow", "Grant"),
+                policy("b", "Deny", "Same"),
+            ],
+            &Limits::default(),
+        );
+        let names: Vec<&str> = packed.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["packed-scp-ou-sandbox", "allow"]);
+        assert_eq!(packed[0].packed_from, ["a", "b"]);
+        let sids: Vec<&str> = packed[0].document["Statement"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["Sid"].as_str().unwrap())
+            .collect();
+        assert_eq!(sids, ["Same", "Same2"]);
+    }
+
+    #[test]
+    fn different_targets_are_not_packed() {
+        let mut b = policy("b", "Deny", "B");
+        b.targets = vec![Target::Root];
+        let packed = pack(vec![policy("a", "Deny", "A"), b], &Limits::default());
+        assert!(packed.iter().all(|p| p.packed_from.is_empty()));
+        assert_eq!(packed.len(), 2);
+    }
+}
