@@ -12,6 +12,7 @@ pub mod expand;
 pub mod guardrails;
 pub mod load;
 pub mod model;
+pub mod orgpolicy;
 pub mod presets;
 pub mod regions;
 pub mod render;

@@ -21,6 +21,10 @@ pub struct Args {
     /// the blueprint, if present]
     #[arg(long)]
     templates: Option<PathBuf>,
+    /// Merge guardrail SCPs/RCPs attached to the same targets into as few documents as the
+    /// size limit allows (like `organization.pack_guardrails: true`)
+    #[arg(long)]
+    pack: bool,
 }
 
 /// The output directory for a blueprint: `terraform/` beside it.
@@ -41,7 +45,10 @@ fn templates_dir(loaded: &Loaded, flag: Option<PathBuf>) -> Option<PathBuf> {
 
 pub fn run(args: Args) -> Result<i32, Error> {
     let path = super::blueprint_path(args.blueprint);
-    let loaded = super::load(&path)?;
+    let mut loaded = super::load(&path)?;
+    if args.pack {
+        loaded.blueprint.organization.pack_guardrails = true;
+    }
     let out = args.out.unwrap_or_else(|| default_out(&path));
     let templates = templates_dir(&loaded, args.templates);
     if let Some(dir) = &templates
@@ -65,6 +72,9 @@ pub fn generate_into(
 ) -> Result<i32, Error> {
     let output = crate::generate(loaded, templates)?;
     super::print_warnings(&output.warnings);
+    for line in pack_report(&output.model, &loaded.blueprint.organization.limits) {
+        println!("{line}");
+    }
     let plan = write::plan(out, &output.tree).map_err(Error::Write)?;
     if check {
         if !plan.has_changes() {
@@ -105,4 +115,27 @@ pub fn generate_into(
         plan.unchanged
     );
     Ok(0)
+}
+
+/// One line per packed document: what it merged, where it is attached, and its size.
+fn pack_report(model: &crate::model::Model, limits: &crate::blueprint::Limits) -> Vec<String> {
+    model
+        .policies
+        .iter()
+        .filter(|p| !p.packed_from.is_empty())
+        .map(|p| {
+            format!(
+                "packed {} into `{}` on {} ({} of {} characters)",
+                crate::diagnostic::list(p.packed_from.iter().map(String::as_str)),
+                p.name,
+                p.targets
+                    .iter()
+                    .map(|t| t.describe())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                p.size(),
+                crate::orgpolicy::max_size(p.kind, limits)
+            )
+        })
+        .collect()
 }

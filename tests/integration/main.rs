@@ -7,5 +7,6 @@ mod cli;
 mod generate;
 mod identity;
 mod oracle;
+mod policies;
 mod terraform;
 mod validation;
