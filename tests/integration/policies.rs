@@ -37,7 +37,7 @@ organizational_units:
 "#;
 
 /// Every guardrail, tagging, backup and a custom document with placeholders.
-const EVERYTHING: &str = r#"guardrails:
+pub const EVERYTHING: &str = r#"guardrails:
   deny_leave_organization: [root]
   deny_root_user: [root]
   region_restriction: [workloads, sandbox]
@@ -64,7 +64,7 @@ policies:
     attach: [prod]
 "#;
 
-const NETWORK_JSON: &str = r#"{
+pub const NETWORK_JSON: &str = r#"{
   "Version": "2012-10-17",
   "Statement": [
     {
@@ -84,7 +84,7 @@ const NETWORK_JSON: &str = r#"{
 }
 "#;
 
-fn fixture(sections: &str) -> Fixture {
+pub fn fixture(sections: &str) -> Fixture {
     Fixture::with_blueprint(&format!("{BASE}{sections}"))
 }
 
