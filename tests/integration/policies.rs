@@ -6,7 +6,6 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use crate::fixture::Fixture;
-use crate::terraform::stacks;
 use crate::tools;
 
 /// An organization with a few OUs and accounts; tests append their own sections.
@@ -185,47 +184,11 @@ fn the_whole_library_generates_valid_terraform() {
         "CostCenter"
     );
 
-    let Some(_) = tools::terraform() else {
-        return tools::missing("the_whole_library_generates_valid_terraform", "terraform");
-    };
-    let Some(plugins) = tools::plugin_dir() else {
-        return tools::missing(
-            "the_whole_library_generates_valid_terraform",
-            "the hashicorp/aws provider mirror (set LANDFORM_TF_PLUGIN_DIR)",
-        );
-    };
-    let fmt = tools::terraform_cmd(&f.join("terraform"))
-        .args(["fmt", "-check", "-recursive", "-diff"])
-        .output()
-        .unwrap();
-    assert!(
-        fmt.status.success(),
-        "{}",
-        String::from_utf8_lossy(&fmt.stdout)
+    crate::terraform::fmt_init_validate(
+        "the_whole_library_generates_valid_terraform",
+        &f,
+        "terraform",
     );
-    for stack in stacks(&f, "terraform") {
-        let dir = f.join(&format!("terraform/{stack}"));
-        let init = tools::terraform_cmd(&dir)
-            .args(["init", "-backend=false", "-input=false", "-no-color"])
-            .arg(format!("-plugin-dir={}", plugins.display()))
-            .output()
-            .unwrap();
-        assert!(
-            init.status.success(),
-            "{}",
-            String::from_utf8_lossy(&init.stderr)
-        );
-        let v = tools::terraform_cmd(&dir)
-            .args(["validate", "-no-color"])
-            .output()
-            .unwrap();
-        assert!(
-            v.status.success(),
-            "{stack}: {}{}",
-            String::from_utf8_lossy(&v.stdout),
-            String::from_utf8_lossy(&v.stderr)
-        );
-    }
 }
 
 #[test]
