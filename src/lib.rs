@@ -11,6 +11,7 @@ pub mod error;
 pub mod expand;
 pub mod guardrails;
 pub mod load;
+pub mod lock;
 pub mod model;
 pub mod presets;
 pub mod regions;

@@ -54,6 +54,10 @@ pub struct Blueprint {
     pub policies: IndexMap<String, CustomPolicy>,
     #[serde(default)]
     pub identity_center: Option<IdentityCenter>,
+    /// Account keys Terraform closes (instead of forgetting) once they leave the blueprint
+    /// with `--allow-removal`; see `landform.lock` in the README.
+    #[serde(default)]
+    pub close_on_removal: Vec<String>,
 }
 
 /// The OU key that holds sandbox accounts.

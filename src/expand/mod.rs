@@ -28,12 +28,27 @@ pub fn expand(loaded: &Loaded) -> Model {
     let ous = ous(bp, &accounts);
     let policies = policies(loaded, &accounts);
     let organization = organization(bp, &policies);
-    Model {
+    let mut model = Model {
         organization,
         ous,
         accounts,
         policies,
+        moved: Vec::new(),
+        removed: Vec::new(),
+        imports: Vec::new(),
+    };
+    crate::lock::reconcile::apply(loaded, &mut model);
+    model
+}
+
+/// The name of a workload's account in an environment (and region, for per-region ones).
+pub fn workload_account_name(workload: &str, environment: &str, region: Option<&str>) -> String {
+    let base = format!("{workload}-{environment}");
+    match region {
+        Some(r) => format!("{base}-{r}"),
+        None => base,
     }
+    .to_kebab_case()
 }
 
 /// The regions accounts may use: `organization.regions`, or the home region alone.
@@ -107,6 +122,7 @@ fn accounts(bp: &Blueprint) -> Vec<Account> {
             owner: entry.owner.clone(),
             tags,
             resource_tags: IndexMap::new(),
+            close_on_deletion: false,
             origin: format!("accounts.{key}"),
         });
     }
@@ -125,12 +141,7 @@ fn accounts(bp: &Blueprint) -> Vec<Account> {
                 vec![None]
             };
             for region in region_list {
-                let base = format!("{wkey}-{ekey}");
-                let name = match region {
-                    Some(r) => format!("{base}-{r}"),
-                    None => base,
-                }
-                .to_kebab_case();
+                let name = workload_account_name(wkey, ekey, region.map(String::as_str));
                 let mut tags = base_tags(bp);
                 tags.insert("workload".into(), wkey.clone());
                 tags.insert("environment".into(), ekey.clone());
@@ -151,6 +162,7 @@ fn accounts(bp: &Blueprint) -> Vec<Account> {
                     owner: workload.owner.clone(),
                     tags,
                     resource_tags: IndexMap::new(),
+                    close_on_deletion: false,
                     origin: format!("workloads.{wkey}"),
                 });
             }
@@ -173,6 +185,7 @@ fn accounts(bp: &Blueprint) -> Vec<Account> {
             owner: Some(person.clone()),
             tags,
             resource_tags: IndexMap::new(),
+            close_on_deletion: false,
             origin: format!("sandboxes[{i}]"),
         });
     }

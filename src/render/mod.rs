@@ -35,6 +35,9 @@ pub const TEMPLATES: &[(&str, &str)] = templates![
     "organization/accounts.tf.tera",
     "organization/policies.tf.tera",
     "organization/outputs.tf.tera",
+    "organization/moved.tf.tera",
+    "organization/removed.tf.tera",
+    "organization/imports.tf.tera",
 ];
 
 /// A template problem: which template, and Tera's report (with line and caret).

@@ -34,5 +34,8 @@ pub fn model(loaded: &Loaded, model: &Model) -> Vec<Diagnostic> {
     accounts::check_model(loaded, model, &mut out);
     ous::check_model(loaded, model, &mut out);
     policies::check_model(loaded, model, &mut out);
+    let lock =
+        crate::lock::reconcile::reconcile(loaded, &model.accounts, &model.ous, &model.policies);
+    out.extend(lock.diagnostics);
     out
 }
