@@ -38,7 +38,7 @@ pub fn default_out(blueprint: &Path) -> PathBuf {
 }
 
 /// The template override folder: the flag, or `templates/` beside the blueprint.
-fn templates_dir(loaded: &Loaded, flag: Option<PathBuf>) -> Option<PathBuf> {
+pub(super) fn templates_dir(loaded: &Loaded, flag: Option<PathBuf>) -> Option<PathBuf> {
     flag.or_else(|| {
         let dir = loaded.source.dir().join("templates");
         dir.is_dir().then_some(dir)

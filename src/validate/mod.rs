@@ -12,6 +12,8 @@ mod ous;
 mod policies;
 mod regions;
 
+pub use keys::is_plain_key;
+
 use crate::diagnostic::Diagnostic;
 use crate::load::Loaded;
 use crate::model::Model;
