@@ -181,8 +181,16 @@ pub fn reconcile(
             declarations.entry(d.clone()).or_insert(false);
         }
         let (locked, from) = if let Some(l) = lock.accounts.get(&a.key) {
-            for d in &o.renames {
-                declarations.insert(d.clone(), true);
+            // A rename generated before: the lock remembers it.
+            let done = o.previous.as_deref().is_some_and(|prev| {
+                lock.moved
+                    .iter()
+                    .any(|m| m.from == account_address(prev) && m.to == account_address(&a.key))
+            });
+            if done {
+                for d in &o.renames {
+                    declarations.insert(d.clone(), true);
+                }
             }
             (Some(l), None)
         } else if let Some(prev) = o.previous.as_deref()
@@ -302,6 +310,13 @@ pub fn reconcile(
         };
         let path = format!("organizational_units.{}.renamed_from", ou.key);
         if lock.organizational_units.contains_key(&ou.key) {
+            let done = lock
+                .moved
+                .iter()
+                .any(|m| m.from == ou_address(old) && m.to == ou_address(&ou.key));
+            if !done {
+                declarations.insert(path, false);
+            }
             continue;
         }
         if lock.organizational_units.contains_key(old) && !bp.organizational_units.contains_key(old)

@@ -5,5 +5,6 @@ mod tools;
 
 mod cli;
 mod generate;
+mod lock;
 mod terraform;
 mod validation;
