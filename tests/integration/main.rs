@@ -6,5 +6,6 @@ mod tools;
 mod cli;
 mod generate;
 mod lock;
+mod oracle;
 mod terraform;
 mod validation;

@@ -19,18 +19,38 @@ pub fn stacks(f: &Fixture, out: &str) -> Vec<String> {
 }
 
 #[test]
+fn hostile_strings_pass_terraform_fmt_and_validate() {
+    check_blueprints(
+        "hostile_strings_pass_terraform_fmt_and_validate",
+        &[("hostile", crate::generate::hostile_blueprint())],
+        &[("policies/hostile.json", crate::generate::hostile_policy())],
+    );
+}
+
+#[test]
 fn presets_pass_terraform_fmt_and_validate() {
+    let blueprints: Vec<(&str, String)> = PRESETS
+        .iter()
+        .map(|n| (*n, preset(n).to_string()))
+        .collect();
+    check_blueprints("presets_pass_terraform_fmt_and_validate", &blueprints, &[]);
+}
+
+fn check_blueprints(test: &str, blueprints: &[(&str, String)], files: &[(&str, String)]) {
     let Some(_) = tools::terraform() else {
-        return tools::missing("presets_pass_terraform_fmt_and_validate", "terraform");
+        return tools::missing(test, "terraform");
     };
     let Some(plugins) = tools::plugin_dir() else {
         return tools::missing(
-            "presets_pass_terraform_fmt_and_validate",
+            test,
             "the hashicorp/aws provider mirror (set LANDFORM_TF_PLUGIN_DIR)",
         );
     };
-    for name in PRESETS {
-        let f = Fixture::with_blueprint(preset(name));
+    for (name, text) in blueprints {
+        let f = Fixture::with_blueprint(text);
+        for (path, content) in files {
+            f.write(path, content);
+        }
         f.run_ok(&["generate"]);
         let fmt = tools::terraform_cmd(&f.join("terraform"))
             .args(["fmt", "-check", "-recursive", "-diff"])
