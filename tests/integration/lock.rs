@@ -536,3 +536,76 @@ fn adopt_writes_a_blueprint_a_lock_and_import_blocks() {
         String::from_utf8_lossy(&validate.stderr)
     );
 }
+
+/// Against the emulator: apply the minimal preset, make every kind of edit at once, regenerate
+/// and plan on the same state: no account or OU is replaced or destroyed, the plan applies and
+/// the next plan is empty (tests/oracle/regen.py).
+#[test]
+fn edits_regenerate_without_replacing_anything_in_the_emulator() {
+    let test = "edits_regenerate_without_replacing_anything_in_the_emulator";
+    let Some(py) = crate::oracle::available(test) else {
+        return;
+    };
+    let f = Fixture::with_blueprint(preset("minimal"));
+    f.run_ok(&["generate", "-o", "before"]);
+    edit(
+        &f,
+        &[
+            // rename a workload and an environment, add a workload
+            (
+                "  app: { environments: [dev, prod], owner: app-team }",
+                "  shop: { renamed_from: app, environments: [development, prod], owner: app-team }\n  web: { environments: [development] }",
+            ),
+            (
+                "  dev:  { ou: nonprod }",
+                "  development: { ou: non_production, renamed_from: dev }",
+            ),
+            ("environments: [dev] }", "environments: [development] }"),
+            // change the email pattern
+            ("aws+{account}@example.com", "cloud+{account}@example.org"),
+            // rename an OU's key and another OU's name
+            (
+                "  nonprod:   { name: NonProd,",
+                "  non_production: { renamed_from: nonprod, name: NonProd,",
+            ),
+            ("{ name: Prod, parent", "{ name: Production, parent"),
+            // move an account to another OU; remove one on purpose
+            (
+                "  log_archive: { ou: security }\n",
+                "  log_archive: { ou: workloads }\n",
+            ),
+            (
+                "  security:    { ou: security }\n",
+                "  auditing:    { ou: security }\n",
+            ),
+        ],
+    );
+    f.run_ok(&["generate", "-o", "after", "--allow-removal"]);
+    let harness = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/regen.py");
+    let out = std::process::Command::new(py)
+        .arg(harness)
+        .arg("--before")
+        .arg(f.join("before"))
+        .arg("--after")
+        .arg(f.join("after"))
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    eprintln!("{test}:\n{text}");
+    assert!(
+        out.status.success() && text.contains("REGEN: PASS"),
+        "{text}"
+    );
+    for line in [
+        "aws_organizations_account.shop_development: update (from aws_organizations_account.app_dev)",
+        "aws_organizations_account.log_archive: update",
+        "aws_organizations_account.security: forget",
+        "aws_organizations_account.web_development: create",
+    ] {
+        assert!(text.contains(line), "no `{line}` in\n{text}");
+    }
+}
