@@ -14,7 +14,7 @@ use crate::source::{Source, Span};
 pub struct Loaded {
     pub blueprint: Blueprint,
     pub source: Source,
-    /// Files the blueprint refers to (policy documents), by the path written in the blueprint:
+    /// Files the blueprint refers to (policy documents, inline policies), by the path written in the blueprint:
     /// their text, or why they could not be read.
     pub files: IndexMap<String, Result<String, String>>,
     /// `landform.lock` beside the blueprint, when there is one (see [`crate::lock`]).
@@ -71,8 +71,12 @@ pub fn load_str(path: &Path, text: &str) -> Result<Loaded, Vec<Diagnostic>> {
 /// Reads every file the blueprint names, relative to the blueprint's folder.
 fn referenced_files(bp: &Blueprint, dir: &Path) -> IndexMap<String, Result<String, String>> {
     let mut files = IndexMap::new();
-    for policy in bp.policies.values() {
-        let rel = &policy.file;
+    let inline = bp
+        .identity_center
+        .iter()
+        .flat_map(|ic| ic.permission_sets.values())
+        .filter_map(|ps| ps.inline.as_ref());
+    for rel in bp.policies.values().map(|p| &p.file).chain(inline) {
         if files.contains_key(rel) {
             continue;
         }

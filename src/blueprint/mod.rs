@@ -16,7 +16,7 @@ mod workload;
 pub use account::NamedAccount;
 pub use environment::Environment;
 pub use guardrail::GuardrailUse;
-pub use identity_center::{AccessRule, IdentityCenter, PermissionSet};
+pub use identity_center::{AccessRule, Boundary, Group, IdentityCenter, PermissionSet, User};
 pub use organization::{Limits, Organization};
 pub use ou::OrganizationalUnit;
 pub use policy::{CustomPolicy, PolicyType};

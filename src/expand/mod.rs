@@ -4,6 +4,8 @@
 //! a stable key, a name, a root email, an OU and tags. Guardrails and custom policies become
 //! documents with resolved targets. A new account kind is a new loop in [`accounts`].
 
+pub mod identity_center;
+
 use heck::{ToKebabCase, ToSnakeCase};
 use indexmap::IndexMap;
 
@@ -28,11 +30,13 @@ pub fn expand(loaded: &Loaded) -> Model {
     let ous = ous(bp, &accounts);
     let policies = policies(loaded, &accounts);
     let organization = organization(bp, &policies);
+    let identity_center = identity_center::expand(loaded, &accounts, &ous);
     let mut model = Model {
         organization,
         ous,
         accounts,
         policies,
+        identity_center,
         moved: Vec::new(),
         removed: Vec::new(),
         imports: Vec::new(),

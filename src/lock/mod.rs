@@ -54,6 +54,9 @@ pub struct Lock {
     pub organizational_units: IndexMap<String, LockedId>,
     #[serde(default)]
     pub policies: IndexMap<String, LockedId>,
+    /// Identity Center permission set keys (a rename recreates every assignment).
+    #[serde(default)]
+    pub permission_sets: IndexMap<String, LockedId>,
     /// Every rename so far, as Terraform addresses, oldest first.
     #[serde(default)]
     pub moved: Vec<Move>,
@@ -176,7 +179,8 @@ pub fn parse(path: &Path, text: &str) -> Result<Lock, Vec<Diagnostic>> {
                 .keys()
                 .map(|k| ("organizational_units", k)),
         )
-        .chain(lock.policies.keys().map(|k| ("policies", k)));
+        .chain(lock.policies.keys().map(|k| ("policies", k)))
+        .chain(lock.permission_sets.keys().map(|k| ("permission_sets", k)));
     for (section, key) in keys {
         if !is_identifier(key) {
             errors.push(
@@ -277,6 +281,7 @@ impl Lock {
         for (section, map) in [
             ("organizational_units", &self.organizational_units),
             ("policies", &self.policies),
+            ("permission_sets", &self.permission_sets),
         ] {
             if map.is_empty() {
                 continue;

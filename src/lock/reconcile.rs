@@ -545,9 +545,51 @@ pub fn next(loaded: &Loaded, model: &Model) -> Lock {
             lock.policies.insert(p.key.clone(), l.clone());
         }
     }
+    for ps in model
+        .identity_center
+        .iter()
+        .flat_map(|ic| &ic.permission_sets)
+    {
+        let id = old.permission_sets.get(&ps.key).and_then(|l| l.id.clone());
+        lock.permission_sets.insert(ps.key.clone(), LockedId { id });
+    }
     lock.moved = r.moved;
     lock.removed = r.removed;
     lock
+}
+
+/// A permission set key that appeared while another left the lock: if it is a rename, Terraform
+/// recreates the permission set, every assignment of it and the roles behind them. A warning,
+/// located at each new permission set.
+pub fn permission_set_renames(loaded: &Loaded, model: &Model) -> Vec<Diagnostic> {
+    let Some(lock) = &loaded.lock else {
+        return Vec::new();
+    };
+    let sets: Vec<_> = model
+        .identity_center
+        .iter()
+        .flat_map(|ic| &ic.permission_sets)
+        .collect();
+    let gone: Vec<&String> = lock
+        .permission_sets
+        .keys()
+        .filter(|k| !sets.iter().any(|p| &p.key == *k))
+        .collect();
+    if gone.is_empty() {
+        return Vec::new();
+    }
+    sets.iter()
+        .filter(|p| !lock.permission_sets.contains_key(&p.key))
+        .map(|p| {
+            Diagnostic::warning(format!(
+                "permission set `{}` is new and {} left: if this is a rename, Terraform destroys and recreates the permission set, every account assignment of it and the IAM roles behind them (open sessions end)",
+                p.key,
+                names(gone.iter().copied())
+            ))
+            .at_key(&loaded.source, &p.origin)
+            .with_help("keep the old key and change only what the permission set grants, or accept the recreation")
+        })
+        .collect()
 }
 
 /// Names of accounts for messages.

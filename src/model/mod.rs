@@ -3,6 +3,7 @@
 
 mod account;
 mod blocks;
+pub mod identity_center;
 mod ou;
 mod policy;
 
@@ -28,6 +29,8 @@ pub struct Model {
     pub removed: Vec<Removed>,
     /// Existing objects with ids in the lock, for `imports.tf`.
     pub imports: Vec<Import>,
+    /// The `identity-center` stack, when the blueprint has `identity_center:`.
+    pub identity_center: Option<identity_center::IdentityCenter>,
 }
 
 #[derive(Debug, Clone, Serialize)]

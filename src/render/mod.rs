@@ -38,6 +38,12 @@ pub const TEMPLATES: &[(&str, &str)] = templates![
     "organization/moved.tf.tera",
     "organization/removed.tf.tera",
     "organization/imports.tf.tera",
+    "identity-center/terraform.tf.tera",
+    "identity-center/providers.tf.tera",
+    "identity-center/main.tf.tera",
+    "identity-center/groups.tf.tera",
+    "identity-center/permission_sets.tf.tera",
+    "identity-center/assignments.tf.tera",
 ];
 
 /// A template problem: which template, and Tera's report (with line and caret).
@@ -133,6 +139,17 @@ impl Renderer {
         for policy in &model.policies {
             tree.insert(format!("organization/{}", policy.file), policy.pretty());
         }
+        for ps in model
+            .identity_center
+            .iter()
+            .flat_map(|ic| &ic.permission_sets)
+        {
+            if let (Some(file), Some(doc)) = (&ps.inline_file, &ps.inline) {
+                let mut text = serde_json::to_string_pretty(doc).unwrap_or_default();
+                text.push('\n');
+                tree.insert(format!("identity-center/{file}"), text);
+            }
+        }
         Ok(tree)
     }
 }
@@ -160,7 +177,7 @@ fn tidy(text: &str) -> String {
 }
 
 /// A value safe inside a Markdown table cell or list item.
-fn markdown_cell(s: &str) -> String {
+pub fn markdown_cell(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

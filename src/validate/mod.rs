@@ -6,7 +6,7 @@
 //! policy sizes and counts). A new rule is a function in the file of its topic, called from here.
 
 mod accounts;
-mod identity;
+pub mod identity;
 mod keys;
 mod ous;
 mod policies;
@@ -36,8 +36,12 @@ pub fn model(loaded: &Loaded, model: &Model) -> Vec<Diagnostic> {
     accounts::check_model(loaded, model, &mut out);
     ous::check_model(loaded, model, &mut out);
     policies::check_model(loaded, model, &mut out);
+    identity::check_model(loaded, model, &mut out);
     let lock =
         crate::lock::reconcile::reconcile(loaded, &model.accounts, &model.ous, &model.policies);
     out.extend(lock.diagnostics);
+    out.extend(crate::lock::reconcile::permission_set_renames(
+        loaded, model,
+    ));
     out
 }

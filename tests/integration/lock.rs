@@ -609,3 +609,23 @@ fn edits_regenerate_without_replacing_anything_in_the_emulator() {
         assert!(text.contains(line), "no `{line}` in\n{text}");
     }
 }
+
+#[test]
+fn a_permission_set_rename_warns_that_assignments_are_recreated() {
+    let f = minimal();
+    assert!(
+        f.read("landform.lock")
+            .contains("permission_sets:\n  admin: {}\n")
+    );
+    let text = f.read("landform.yaml").replace("readonly", "viewer");
+    f.write("landform.yaml", &text);
+    let o = f.run_ok(&["generate"]);
+    assert!(
+        o.stderr.contains(
+            "warning: permission set `viewer` is new and `readonly` left: if this is a rename, Terraform destroys and recreates the permission set, every account assignment of it and the IAM roles behind them (open sessions end)"
+        ),
+        "{}",
+        o.text()
+    );
+    assert!(o.stderr.contains("--> landform.yaml:41:5"), "{}", o.text());
+}

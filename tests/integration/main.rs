@@ -5,6 +5,7 @@ mod tools;
 
 mod cli;
 mod generate;
+mod identity;
 mod lock;
 mod oracle;
 mod terraform;
