@@ -4,6 +4,7 @@
 //! A new top-level section is a new file here plus a field on [`Blueprint`].
 
 mod account;
+mod backup;
 mod environment;
 mod guardrail;
 mod identity_center;
@@ -11,9 +12,11 @@ mod organization;
 mod ou;
 mod policy;
 mod selector;
+mod tagging;
 mod workload;
 
 pub use account::NamedAccount;
+pub use backup::{Backup, BackupPlan};
 pub use environment::Environment;
 pub use guardrail::GuardrailUse;
 pub use identity_center::{AccessRule, Boundary, Group, IdentityCenter, PermissionSet, User};
@@ -21,6 +24,7 @@ pub use organization::{Limits, Organization};
 pub use ou::OrganizationalUnit;
 pub use policy::{CustomPolicy, PolicyType};
 pub use selector::AccountSelector;
+pub use tagging::{TagRule, Tagging};
 pub use workload::Workload;
 
 use indexmap::IndexMap;
@@ -54,6 +58,12 @@ pub struct Blueprint {
     pub policies: IndexMap<String, CustomPolicy>,
     #[serde(default)]
     pub identity_center: Option<IdentityCenter>,
+    /// The organization's tag policy.
+    #[serde(default)]
+    pub tagging: Option<Tagging>,
+    /// Backup policies, one per environment.
+    #[serde(default)]
+    pub backup: Option<Backup>,
     /// Account keys Terraform closes (instead of forgetting) once they leave the blueprint
     /// with `--allow-removal`; see `landform.lock` in the README.
     #[serde(default)]

@@ -23,6 +23,10 @@ pub struct Args {
     /// the blueprint, if present]
     #[arg(long)]
     templates: Option<PathBuf>,
+    /// Merge guardrail SCPs/RCPs attached to the same targets into as few documents as the
+    /// size limit allows (like `organization.pack_guardrails: true`)
+    #[arg(long)]
+    pack: bool,
     /// Let accounts that are in landform.lock leave the blueprint: Terraform forgets them
     /// (`removed` blocks) and they stay in AWS, unless listed in `close_on_removal:`
     #[arg(long)]
@@ -48,6 +52,9 @@ pub(super) fn templates_dir(loaded: &Loaded, flag: Option<PathBuf>) -> Option<Pa
 pub fn run(args: Args) -> Result<i32, Error> {
     let path = super::blueprint_path(args.blueprint);
     let mut loaded = super::load(&path)?;
+    if args.pack {
+        loaded.blueprint.organization.pack_guardrails = true;
+    }
     if let Some(lock) = &mut loaded.lock {
         lock.allow_removal = args.allow_removal;
     }
@@ -74,6 +81,9 @@ pub fn generate_into(
 ) -> Result<i32, Error> {
     let output = crate::generate(loaded, templates)?;
     super::print_warnings(&output.warnings);
+    for line in pack_report(&output.model, &loaded.blueprint.organization.limits) {
+        println!("{line}");
+    }
     let plan = write::plan(out, &output.tree).map_err(Error::Write)?;
     let lock_path = lock::path_for(&loaded.source.path);
     let lock_text = lock::reconcile::next(loaded, &output.model).to_text();
@@ -133,6 +143,29 @@ pub fn generate_into(
         plan.unchanged
     );
     Ok(0)
+}
+
+/// One line per packed document: what it merged, where it is attached, and its size.
+fn pack_report(model: &crate::model::Model, limits: &crate::blueprint::Limits) -> Vec<String> {
+    model
+        .policies
+        .iter()
+        .filter(|p| !p.packed_from.is_empty())
+        .map(|p| {
+            format!(
+                "packed {} into `{}` on {} ({} of {} characters)",
+                crate::diagnostic::list(p.packed_from.iter().map(String::as_str)),
+                p.name,
+                p.targets
+                    .iter()
+                    .map(|t| t.describe())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                p.size(),
+                crate::orgpolicy::max_size(p.kind, limits)
+            )
+        })
+        .collect()
 }
 
 /// Says what the lock changed in Terraform terms: renames (moved), removals.

@@ -13,6 +13,7 @@ use crate::blueprint::{Blueprint, PolicyType, SANDBOX_OU};
 use crate::guardrails::{self, Inputs};
 use crate::load::Loaded;
 use crate::model::{Account, AccountKind, Model, Organization, Ou, Policy, PolicySource, Target};
+use crate::orgpolicy::{pack, placeholders, sections};
 
 /// Expands a blueprint that passed validation.
 pub fn expand(loaded: &Loaded) -> Model {
@@ -81,6 +82,14 @@ fn organization(bp: &Blueprint, policies: &[Policy]) -> Organization {
     let mut principals: Vec<String> = Vec::new();
     if bp.identity_center.is_some() {
         principals.push("sso.amazonaws.com".to_string());
+    }
+    // Backup policies need AWS Backup's trusted access; tag policies report compliance through
+    // the tag policies service.
+    if policies.iter().any(|p| p.kind == PolicyType::Backup) {
+        principals.push("backup.amazonaws.com".to_string());
+    }
+    if policies.iter().any(|p| p.kind == PolicyType::Tag) {
+        principals.push("tagpolicies.tag.amazonaws.com".to_string());
     }
     principals.sort();
     principals.dedup();
@@ -258,6 +267,8 @@ fn targets(bp: &Blueprint, accounts: &[Account], names: &[String]) -> Vec<Target
 
 fn policies(loaded: &Loaded, accounts: &[Account]) -> Vec<Policy> {
     let bp = &loaded.blueprint;
+    let regions = allowed_regions(bp);
+    let is_account = |k: &str| accounts.iter().any(|a| a.key == k);
     let mut out = Vec::new();
     for (name, usage) in &bp.guardrails {
         let Some(g) = guardrails::find(name) else {
@@ -271,17 +282,66 @@ fn policies(loaded: &Loaded, accounts: &[Account]) -> Vec<Policy> {
             name: policy_name,
             kind: g.kind,
             aws_type: g.kind.aws_name().to_string(),
-            description: g.summary.to_string(),
+            description: g.summary.split_whitespace().collect::<Vec<_>>().join(" "),
+            substitutions: placeholders::substitutions(&doc, is_account),
             document: doc,
             targets: targets(bp, accounts, &usage.attach),
             source: PolicySource::Guardrail,
+            packed_from: Vec::new(),
             origin: format!("guardrails.{name}"),
         });
+    }
+    if let Some(tagging) = &bp.tagging {
+        let doc = sections::tag_policy(tagging);
+        out.push(Policy {
+            key: "tagging".to_string(),
+            file: "policies/tagging.json".to_string(),
+            name: "tagging".to_string(),
+            kind: PolicyType::Tag,
+            aws_type: PolicyType::Tag.aws_name().to_string(),
+            description: sections::TAG_SUMMARY
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
+            substitutions: Vec::new(),
+            document: doc,
+            targets: targets(bp, accounts, &tagging.attach),
+            source: PolicySource::Guardrail,
+            packed_from: Vec::new(),
+            origin: "tagging".to_string(),
+        });
+    }
+    if let Some(backup) = &bp.backup {
+        let vault_account = key_of(&backup.account);
+        for (env, plan) in &backup.plans {
+            let doc = sections::backup_policy(env, plan, backup, &vault_account, &regions);
+            let policy_name = format!("backup-{}", env.to_kebab_case());
+            let env_accounts: Vec<String> = accounts
+                .iter()
+                .filter(|a| a.environment.as_deref() == Some(env.as_str()))
+                .map(|a| a.key.clone())
+                .collect();
+            out.push(Policy {
+                key: key_of(&policy_name),
+                file: format!("policies/{policy_name}.json"),
+                name: policy_name,
+                kind: PolicyType::Backup,
+                aws_type: PolicyType::Backup.aws_name().to_string(),
+                description: sections::backup_summary(env, plan, backup),
+                substitutions: placeholders::substitutions(&doc, is_account),
+                document: doc,
+                targets: targets(bp, accounts, &env_accounts),
+                source: PolicySource::Guardrail,
+                packed_from: Vec::new(),
+                origin: format!("backup.plans.{env}"),
+            });
+        }
     }
     for (name, custom) in &bp.policies {
         let Some(document) = loaded.document(&custom.file) else {
             continue;
         };
+        let (document, _, _) = placeholders::fill(&document, &regions);
         let policy_name = name.to_kebab_case();
         out.push(Policy {
             key: key_of(name),
@@ -293,11 +353,16 @@ fn policies(loaded: &Loaded, accounts: &[Account]) -> Vec<Policy> {
                 .description
                 .clone()
                 .unwrap_or_else(|| format!("{} from {}", kind_label(custom.kind), custom.file)),
+            substitutions: placeholders::substitutions(&document, is_account),
             document,
             targets: targets(bp, accounts, &custom.attach),
             source: PolicySource::Custom,
+            packed_from: Vec::new(),
             origin: format!("policies.{name}"),
         });
+    }
+    if bp.organization.pack_guardrails {
+        out = pack::pack(out, &bp.organization.limits);
     }
     out
 }

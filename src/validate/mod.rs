@@ -6,6 +6,7 @@
 //! policy sizes and counts). A new rule is a function in the file of its topic, called from here.
 
 mod accounts;
+mod documents;
 pub mod identity;
 mod keys;
 mod ous;
@@ -26,6 +27,7 @@ pub fn blueprint(loaded: &Loaded) -> Vec<Diagnostic> {
     ous::check(loaded, &mut out);
     accounts::check_references(loaded, &mut out);
     policies::check_blueprint(loaded, &mut out);
+    documents::check_blueprint(loaded, &mut out);
     identity::check(loaded, &mut out);
     out
 }
@@ -36,6 +38,7 @@ pub fn model(loaded: &Loaded, model: &Model) -> Vec<Diagnostic> {
     accounts::check_model(loaded, model, &mut out);
     ous::check_model(loaded, model, &mut out);
     policies::check_model(loaded, model, &mut out);
+    documents::check_model(loaded, model, &mut out);
     identity::check_model(loaded, model, &mut out);
     let lock =
         crate::lock::reconcile::reconcile(loaded, &model.accounts, &model.ous, &model.policies);

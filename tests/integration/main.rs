@@ -8,5 +8,6 @@ mod generate;
 mod identity;
 mod lock;
 mod oracle;
+mod policies;
 mod terraform;
 mod validation;

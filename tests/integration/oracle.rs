@@ -132,3 +132,14 @@ fn hostile_strings_round_trip_through_the_emulator() {
         crate::generate::hostile_fixture(),
     );
 }
+
+#[test]
+fn the_whole_guardrail_library_applies_and_matches_the_model() {
+    use crate::policies::{EVERYTHING, NETWORK_JSON, fixture};
+    let f = fixture(EVERYTHING);
+    f.write("policies/network.json", NETWORK_JSON);
+    apply_fixture(
+        "the_whole_guardrail_library_applies_and_matches_the_model",
+        f,
+    );
+}

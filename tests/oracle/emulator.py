@@ -213,6 +213,26 @@ def _patch_account() -> None:
     account_urls.url_paths["{0}/getAccountInformation$"] = get_account_information
 
 
+def _patch_backup_policy() -> None:
+    """moto lists BACKUP_POLICY as supported but has no ARN format for it, so CreatePolicy of
+    a backup policy raises NotImplementedError (a 500). Give it the ARN AWS uses."""
+    from moto.organizations import models as org_models
+
+    original_init = org_models.FakePolicy.__init__
+
+    def init(self: Any, organization: Any, **kwargs: Any) -> None:
+        if kwargs.get("Type") != "BACKUP_POLICY":
+            original_init(self, organization, **kwargs)
+            return
+        kwargs = dict(kwargs, Type="TAG_POLICY")
+        original_init(self, organization, **kwargs)
+        _count("CreatePolicy(BACKUP_POLICY)")
+        self.type = "BACKUP_POLICY"
+        self._arn_format = "arn:{0}:organizations::{1}:policy/{2}/backup_policy/{3}"
+
+    org_models.FakePolicy.__init__ = init
+
+
 def apply_patches() -> None:
     global _PATCHED
     with _LOCK:
@@ -220,6 +240,7 @@ def apply_patches() -> None:
             return
         _patch_ssoadmin()
         _patch_account()
+        _patch_backup_policy()
         _PATCHED = True
 
 

@@ -392,12 +392,31 @@ def resolve_org(clients: Clients, model: dict[str, Any], errs: list[str] | None 
     return st
 
 
+def substitute(doc: Any, subs: list[dict[str, str]], org_id: str, st: "OrgState") -> Any:
+    """The model document with the tokens Terraform replaces at apply time filled in:
+    `{{org_id}}` by the organization id, `{{account_id.KEY}}` by that account's id."""
+    if not subs:
+        return doc
+    text = json.dumps(doc)
+    for sub in subs:
+        token = sub["token"]
+        if token == "{{org_id}}":
+            value = org_id
+        elif token.startswith("{{account_id.") and token.endswith("}}"):
+            value = st.account_ids.get(token[len("{{account_id."):-2], token)
+        else:
+            value = token
+        text = text.replace(token, value)
+    return json.loads(text)
+
+
 def check_organization(clients: Clients, model: dict[str, Any]) -> list[str]:
     errs: list[str] = []
     org = clients.organizations
     mo = model.get("organization", {})
     st = resolve_org(clients, model, errs)
     ou_path = {v: k for k, v in st.ou_ids.items()}
+    org_id = org.describe_organization()["Organization"]["Id"]
 
     def describe_parent(pid: str) -> str:
         return "root" if pid == st.root_id else f"ou:{ou_path.get(pid, pid)}"
@@ -504,8 +523,9 @@ def check_organization(clients: Clients, model: dict[str, Any]) -> list[str]:
             content = json.loads(pol["Content"])
         except ValueError:
             content = pol["Content"]
-        if content != mp.get("document"):
-            errs.append(f"{label}: content differs\n    emulator: {_fmt(content)}\n    model:    {_fmt(mp.get('document'))}")
+        want_doc = substitute(mp.get("document"), mp.get("substitutions") or [], org_id, st)
+        if content != want_doc:
+            errs.append(f"{label}: content differs\n    emulator: {_fmt(content)}\n    model:    {_fmt(want_doc)}")
         actual_targets = {
             t["TargetId"] for t in _pages(org, "list_targets_for_policy", "Targets", PolicyId=hits[0]["Id"])
         }
