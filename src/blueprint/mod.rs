@@ -64,6 +64,10 @@ pub struct Blueprint {
     /// Backup policies, one per environment.
     #[serde(default)]
     pub backup: Option<Backup>,
+    /// Account keys Terraform closes (instead of forgetting) once they leave the blueprint
+    /// with `--allow-removal`; see `landform.lock` in the README.
+    #[serde(default)]
+    pub close_on_removal: Vec<String>,
 }
 
 /// The OU key that holds sandbox accounts.

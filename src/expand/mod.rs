@@ -32,13 +32,28 @@ pub fn expand(loaded: &Loaded) -> Model {
     let policies = policies(loaded, &accounts);
     let organization = organization(bp, &policies);
     let identity_center = identity_center::expand(loaded, &accounts, &ous);
-    Model {
+    let mut model = Model {
         organization,
         ous,
         accounts,
         policies,
         identity_center,
+        moved: Vec::new(),
+        removed: Vec::new(),
+        imports: Vec::new(),
+    };
+    crate::lock::reconcile::apply(loaded, &mut model);
+    model
+}
+
+/// The name of a workload's account in an environment (and region, for per-region ones).
+pub fn workload_account_name(workload: &str, environment: &str, region: Option<&str>) -> String {
+    let base = format!("{workload}-{environment}");
+    match region {
+        Some(r) => format!("{base}-{r}"),
+        None => base,
     }
+    .to_kebab_case()
 }
 
 /// The regions accounts may use: `organization.regions`, or the home region alone.
@@ -120,6 +135,7 @@ fn accounts(bp: &Blueprint) -> Vec<Account> {
             owner: entry.owner.clone(),
             tags,
             resource_tags: IndexMap::new(),
+            close_on_deletion: false,
             origin: format!("accounts.{key}"),
         });
     }
@@ -138,12 +154,7 @@ fn accounts(bp: &Blueprint) -> Vec<Account> {
                 vec![None]
             };
             for region in region_list {
-                let base = format!("{wkey}-{ekey}");
-                let name = match region {
-                    Some(r) => format!("{base}-{r}"),
-                    None => base,
-                }
-                .to_kebab_case();
+                let name = workload_account_name(wkey, ekey, region.map(String::as_str));
                 let mut tags = base_tags(bp);
                 tags.insert("workload".into(), wkey.clone());
                 tags.insert("environment".into(), ekey.clone());
@@ -164,6 +175,7 @@ fn accounts(bp: &Blueprint) -> Vec<Account> {
                     owner: workload.owner.clone(),
                     tags,
                     resource_tags: IndexMap::new(),
+                    close_on_deletion: false,
                     origin: format!("workloads.{wkey}"),
                 });
             }
@@ -186,6 +198,7 @@ fn accounts(bp: &Blueprint) -> Vec<Account> {
             owner: Some(person.clone()),
             tags,
             resource_tags: IndexMap::new(),
+            close_on_deletion: false,
             origin: format!("sandboxes[{i}]"),
         });
     }

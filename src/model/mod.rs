@@ -2,11 +2,13 @@
 //! reads this and nothing else; nothing downstream re-derives it from the blueprint.
 
 mod account;
+mod blocks;
 pub mod identity_center;
 mod ou;
 mod policy;
 
 pub use account::{Account, AccountKind};
+pub use blocks::{Import, Moved, Removed};
 pub use ou::Ou;
 pub use policy::{Policy, PolicySource, Target};
 
@@ -21,6 +23,12 @@ pub struct Model {
     /// Named accounts, then workload accounts, then sandboxes.
     pub accounts: Vec<Account>,
     pub policies: Vec<Policy>,
+    /// Renames carried over from the lock and this edit (see `lock`), for `moved.tf`.
+    pub moved: Vec<Moved>,
+    /// Accounts removed on purpose that stay in AWS, for `removed.tf`.
+    pub removed: Vec<Removed>,
+    /// Existing objects with ids in the lock, for `imports.tf`.
+    pub imports: Vec<Import>,
     /// The `identity-center` stack, when the blueprint has `identity_center:`.
     pub identity_center: Option<identity_center::IdentityCenter>,
 }

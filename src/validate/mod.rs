@@ -13,6 +13,8 @@ mod ous;
 mod policies;
 mod regions;
 
+pub use keys::is_plain_key;
+
 use crate::diagnostic::Diagnostic;
 use crate::load::Loaded;
 use crate::model::Model;
@@ -38,5 +40,11 @@ pub fn model(loaded: &Loaded, model: &Model) -> Vec<Diagnostic> {
     policies::check_model(loaded, model, &mut out);
     documents::check_model(loaded, model, &mut out);
     identity::check_model(loaded, model, &mut out);
+    let lock =
+        crate::lock::reconcile::reconcile(loaded, &model.accounts, &model.ous, &model.policies);
+    out.extend(lock.diagnostics);
+    out.extend(crate::lock::reconcile::permission_set_renames(
+        loaded, model,
+    ));
     out
 }

@@ -71,7 +71,11 @@ fn check_exits_1_on_drift_and_0_when_up_to_date() {
     f.run_ok(&["generate"]);
     let o = f.run(&["generate", "--check"]);
     assert_eq!(o.code, 0, "{}", o.text());
-    f.write("landform.yaml", &preset("minimal").replace("app:", "shop:"));
+    // A declared rename (an undeclared one is an error: see lock.rs).
+    f.write(
+        "landform.yaml",
+        &preset("minimal").replace("app: {", "shop: { renamed_from: app,"),
+    );
     let o = f.run(&["generate", "--check"]);
     assert_eq!(o.code, 1, "{}", o.text());
     assert!(

@@ -69,7 +69,10 @@ fn hand_written_files_survive_regeneration() {
     f.run_ok(&["generate"]);
     f.write("terraform/organization/custom.tf", "# ours\n");
     f.write("terraform/notes.txt", "keep me\n");
-    f.write("landform.yaml", &preset("minimal").replace("app:", "shop:"));
+    f.write(
+        "landform.yaml",
+        &preset("minimal").replace("app: {", "shop: { renamed_from: app,"),
+    );
     f.run_ok(&["generate"]);
     assert_eq!(f.read("terraform/organization/custom.tf"), "# ours\n");
     assert_eq!(f.read("terraform/notes.txt"), "keep me\n");
@@ -122,7 +125,10 @@ fn hand_edited_generated_file_is_reported_not_overwritten() {
     let path = "terraform/organization/accounts.tf";
     let edited = format!("{}# a hand edit\n", f.read(path));
     f.write(path, &edited);
-    f.write("landform.yaml", &preset("minimal").replace("app:", "shop:"));
+    f.write(
+        "landform.yaml",
+        &preset("minimal").replace("app: {", "shop: { renamed_from: app,"),
+    );
     let o = f.run(&["generate"]);
     assert_eq!(o.code, 2, "{}", o.text());
     assert!(

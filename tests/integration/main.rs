@@ -6,6 +6,7 @@ mod tools;
 mod cli;
 mod generate;
 mod identity;
+mod lock;
 mod oracle;
 mod policies;
 mod terraform;
