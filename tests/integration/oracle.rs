@@ -143,3 +143,30 @@ fn the_whole_guardrail_library_applies_and_matches_the_model() {
         f,
     );
 }
+
+/// Adoption: an organization built in the emulator out of band (OUs, accounts, an SCP and its
+/// attachments) is exported with the README's API calls, adopted, and planned: every object is
+/// imported, nothing is created or destroyed, and after apply the next plan is empty
+/// (tests/oracle/adopt_check.py).
+#[test]
+fn adopting_an_existing_organization_imports_everything() {
+    let test = "adopting_an_existing_organization_imports_everything";
+    let Some(py) = available(test) else { return };
+    let harness = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/adopt_check.py");
+    let out = Command::new(py)
+        .arg(harness)
+        .arg("--landform")
+        .arg(env!("CARGO_BIN_EXE_landform"))
+        .output()
+        .expect("run the adoption probe");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    eprintln!("{test}:\n{text}");
+    assert!(
+        out.status.success() && text.contains("ADOPT: PASS"),
+        "{text}"
+    );
+}

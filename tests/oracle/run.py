@@ -131,7 +131,7 @@ def _tail(text: str, lines: int = 60) -> str:
     return "\n".join(text.rstrip().splitlines()[-lines:])
 
 
-_APPLY_RE = re.compile(r"Resources: (\d+) added, (\d+) changed, (\d+) destroyed")
+_APPLY_RE = re.compile(r"Resources: (?:\d+ imported, )?(\d+) added, (\d+) changed, (\d+) destroyed")
 
 
 @dataclass
@@ -187,8 +187,11 @@ def tf_apply(workdir: Path, env: dict[str, str], deadline: Deadline) -> tuple[Pr
     if p.rc != 0:
         raise OracleError(f"terraform apply failed (rc={p.rc}):\n{_errors(p.out)}")
     m = _APPLY_RE.search(p.out)
-    counts = (int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else (0, 0, 0)
-    return p, counts
+    if not m:
+        if "No changes." in p.out:
+            return p, (0, 0, 0)
+        raise OracleError(f"cannot read the apply summary:\n{_tail(p.out)}")
+    return p, (int(m.group(1)), int(m.group(2)), int(m.group(3)))
 
 
 def tf_plan(workdir: Path, env: dict[str, str], deadline: Deadline, extra: list[str] | None = None) -> Proc:
