@@ -223,11 +223,17 @@ pub fn expand(loaded: &Loaded, accounts: &[Account], ous: &[Ou]) -> Option<Ident
         (_, Some(u)) => groups.len() + users.iter().position(|x| &x.key == u).unwrap_or(0),
         _ => usize::MAX,
     };
+    // Indexes, not scans: a 10,000-account organization has tens of thousands of assignments.
+    let account_index: HashMap<&str, usize> = accounts
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.key.as_str(), i))
+        .collect();
     let account_rank = |k: &str| {
-        if k == MANAGEMENT && !accounts.iter().any(|a| a.key == MANAGEMENT) {
+        if k == MANAGEMENT && !account_index.contains_key(MANAGEMENT) {
             0
         } else {
-            1 + accounts.iter().position(|a| a.key == k).unwrap_or(0)
+            1 + account_index.get(k).copied().unwrap_or(0)
         }
     };
     let ps_rank = |k: &str| permission_sets.iter().position(|p| p.key == k).unwrap_or(0);
@@ -264,8 +270,10 @@ pub fn expand(loaded: &Loaded, accounts: &[Account], ous: &[Ou]) -> Option<Ident
             email: None,
         });
     }
+    let assigned: std::collections::HashSet<&str> =
+        assignments.iter().map(|x| x.account.as_str()).collect();
     for a in accounts {
-        if assignments.iter().any(|x| x.account == a.key) {
+        if assigned.contains(a.key.as_str()) {
             targets.push(AssignmentTarget {
                 key: a.key.clone(),
                 email: Some(a.email.clone()),
@@ -393,16 +401,21 @@ fn matrix(
             .iter()
             .map(|u| (None, Some(u.key.as_str()), u.user_name.clone())),
     );
+    let mut by_account: HashMap<&str, Vec<&Assignment>> = HashMap::new();
+    for a in assignments {
+        by_account.entry(a.account.as_str()).or_default().push(a);
+    }
+    let none: Vec<&Assignment> = Vec::new();
     let cells = |account: &str| -> Vec<String> {
+        let here = by_account.get(account).unwrap_or(&none);
         columns
             .iter()
             .map(|(g, u, _)| {
                 permission_sets
                     .iter()
                     .filter(|p| {
-                        assignments.iter().any(|a| {
-                            a.account == account
-                                && a.permission_set == p.key
+                        here.iter().any(|a| {
+                            a.permission_set == p.key
                                 && a.group.as_deref() == *g
                                 && a.user.as_deref() == *u
                         })
@@ -446,9 +459,10 @@ fn matrix(
             cells: cells(&a.key),
         });
     }
+    let by_key: HashMap<&str, &Account> = accounts.iter().map(|a| (a.key.as_str(), a)).collect();
     for ou in ous {
         for k in &ou.accounts {
-            if let Some(a) = accounts.iter().find(|a| &a.key == k) {
+            if let Some(a) = by_key.get(k.as_str()) {
                 rows.push(MatrixRow {
                     ou: path_of(&ou.key),
                     account: a.name.clone(),
