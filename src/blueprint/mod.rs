@@ -7,9 +7,11 @@ mod account;
 mod environment;
 mod guardrail;
 mod identity_center;
+mod logging;
 mod organization;
 mod ou;
 mod policy;
+mod security;
 mod selector;
 mod workload;
 
@@ -17,9 +19,11 @@ pub use account::NamedAccount;
 pub use environment::Environment;
 pub use guardrail::GuardrailUse;
 pub use identity_center::{AccessRule, IdentityCenter, PermissionSet};
+pub use logging::{CloudWatchLogs, Logging};
 pub use organization::{Limits, Organization};
 pub use ou::OrganizationalUnit;
 pub use policy::{CustomPolicy, PolicyType};
+pub use security::{STANDARDS, Security, standard};
 pub use selector::AccountSelector;
 pub use workload::Workload;
 
@@ -54,6 +58,12 @@ pub struct Blueprint {
     pub policies: IndexMap<String, CustomPolicy>,
     #[serde(default)]
     pub identity_center: Option<IdentityCenter>,
+    /// The organization trail and the log archive bucket; absent: neither.
+    #[serde(default)]
+    pub logging: Option<Logging>,
+    /// Organization-wide security services; absent: none.
+    #[serde(default)]
+    pub security: Option<Security>,
 }
 
 /// The OU key that holds sandbox accounts.

@@ -4,6 +4,10 @@
 //! a stable key, a name, a root email, an OU and tags. Guardrails and custom policies become
 //! documents with resolved targets. A new account kind is a new loop in [`accounts`].
 
+mod foundation;
+
+pub use foundation::region_key;
+
 use heck::{ToKebabCase, ToSnakeCase};
 use indexmap::IndexMap;
 
@@ -28,11 +32,23 @@ pub fn expand(loaded: &Loaded) -> Model {
     let ous = ous(bp, &accounts);
     let policies = policies(loaded, &accounts);
     let organization = organization(bp, &policies);
+    let logging = foundation::logging(bp, &accounts);
+    let security = foundation::security(bp, &accounts, logging.as_ref());
+    let summary = format!(
+        "the organization, {} OUs, {} accounts, {} policies",
+        ous.len(),
+        accounts.len(),
+        policies.len()
+    );
+    let stacks = foundation::stacks(summary, logging.as_ref(), security.as_ref());
     Model {
         organization,
         ous,
         accounts,
         policies,
+        logging,
+        security,
+        stacks,
     }
 }
 
@@ -63,6 +79,7 @@ fn organization(bp: &Blueprint, policies: &[Policy]) -> Organization {
     if bp.identity_center.is_some() {
         principals.push("sso.amazonaws.com".to_string());
     }
+    principals.extend(foundation::service_principals(bp));
     principals.sort();
     principals.dedup();
     Organization {

@@ -2,10 +2,12 @@
 //! reads this and nothing else; nothing downstream re-derives it from the blueprint.
 
 mod account;
+mod foundation;
 mod ou;
 mod policy;
 
 pub use account::{Account, AccountKind};
+pub use foundation::{Logging, Provider, Security, SecurityRegion, Stack, Standard};
 pub use ou::Ou;
 pub use policy::{Policy, PolicySource, Target};
 
@@ -20,6 +22,12 @@ pub struct Model {
     /// Named accounts, then workload accounts, then sandboxes.
     pub accounts: Vec<Account>,
     pub policies: Vec<Policy>,
+    /// The log-archive stack; None without `logging:`.
+    pub logging: Option<Logging>,
+    /// The security stack (services and the trail); None without `security:` and `logging:`.
+    pub security: Option<Security>,
+    /// Every stack, in the order to apply.
+    pub stacks: Vec<Stack>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -35,6 +35,20 @@ pub const TEMPLATES: &[(&str, &str)] = templates![
     "organization/accounts.tf.tera",
     "organization/policies.tf.tera",
     "organization/outputs.tf.tera",
+    "log-archive/terraform.tf.tera",
+    "log-archive/providers.tf.tera",
+    "log-archive/kms.tf.tera",
+    "log-archive/logs.tf.tera",
+    "log-archive/access_logs.tf.tera",
+    "log-archive/outputs.tf.tera",
+    "security/terraform.tf.tera",
+    "security/providers.tf.tera",
+    "security/admins.tf.tera",
+    "security/guardduty.tf.tera",
+    "security/securityhub.tf.tera",
+    "security/config.tf.tera",
+    "security/access_analyzer.tf.tera",
+    "security/trail.tf.tera",
 ];
 
 /// A template problem: which template, and Tera's report (with line and caret).

@@ -6,6 +6,7 @@
 //! policy sizes and counts). A new rule is a function in the file of its topic, called from here.
 
 mod accounts;
+mod foundation;
 mod identity;
 mod keys;
 mod ous;
@@ -25,6 +26,7 @@ pub fn blueprint(loaded: &Loaded) -> Vec<Diagnostic> {
     accounts::check_references(loaded, &mut out);
     policies::check_blueprint(loaded, &mut out);
     identity::check(loaded, &mut out);
+    foundation::check(loaded, &mut out);
     out
 }
 
