@@ -16,7 +16,16 @@ pub const MAX_RETENTION_DAYS: u32 = 36_500;
 
 fn account_ref(loaded: &Loaded, key: &str, path: &str, role: &str, out: &mut Vec<Diagnostic>) {
     let accounts = &loaded.blueprint.accounts;
-    if !accounts.contains_key(key) {
+    if key == "management" {
+        out.push(
+            Diagnostic::error(format!("{role} cannot be `management`"))
+                .at_value(&loaded.source, path)
+                .with_help(
+                    "the management account runs the stacks itself and its provider aliases are \
+                     named `management_<region>`: rename the account key",
+                ),
+        );
+    } else if !accounts.contains_key(key) {
         out.push(
             Diagnostic::error(format!("{role} `{key}` is not a key under `accounts`"))
                 .at_value(&loaded.source, path)
