@@ -93,6 +93,16 @@ pub fn check(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
                 ),
             );
         }
+        if !l.kms {
+            out.push(
+                Diagnostic::warning("the organization's logs are not encrypted with a KMS key")
+                    .at_value(src, "logging.kms")
+                    .with_help(
+                        "with `kms: false` the bucket uses SSE-S3 and the trail no key; anyone \
+                         who can read the bucket reads the logs. Prefer `kms: true`",
+                    ),
+            );
+        }
         let cw = &l.cloudwatch_logs;
         if cw.enabled && !CLOUDWATCH_RETENTION.contains(&cw.retention_days) {
             let closest = CLOUDWATCH_RETENTION

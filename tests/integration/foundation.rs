@@ -270,3 +270,37 @@ fn presets_pass_checkov() {
         );
     }
 }
+
+#[test]
+fn logging_without_security_puts_only_the_trail_in_the_security_stack() {
+    let text = preset("minimal");
+    let cut = text
+        .find("\nsecurity:")
+        .expect("minimal preset has security:");
+    let f = generated(&text[..cut]);
+    let files: Vec<String> = f
+        .tree("terraform/security")
+        .into_iter()
+        .map(|(p, _)| p)
+        .collect();
+    assert_eq!(files, ["providers.tf", "terraform.tf", "trail.tf"]);
+    let providers = f.read("terraform/security/providers.tf");
+    assert!(!providers.contains("security_"), "{providers}");
+    let org = f.read("terraform/organization/organization.tf");
+    assert!(org.contains("\"cloudtrail.amazonaws.com\""), "{org}");
+    assert!(!org.contains("guardduty"), "{org}");
+}
+
+#[test]
+fn the_management_account_is_not_a_foundation_account_key() {
+    let text = preset("minimal").replace("admin_account: security", "admin_account: management");
+    let f = Fixture::with_blueprint(&text);
+    let o = f.run(&["generate"]);
+    assert_eq!(o.code, 2, "{}", o.text());
+    assert!(
+        o.stderr
+            .contains("delegated administrator account cannot be `management`"),
+        "{}",
+        o.text()
+    );
+}
