@@ -4,6 +4,7 @@
 //! [`load`] → [`validate`] → [`expand`] → [`render`] → [`verify`] → [`write`].
 //! The [`model::Model`] that `expand` builds is the only thing templates and reports read.
 
+pub mod adopt;
 pub mod blueprint;
 pub mod cli;
 pub mod diagnostic;
@@ -11,7 +12,9 @@ pub mod error;
 pub mod expand;
 pub mod guardrails;
 pub mod load;
+pub mod lock;
 pub mod model;
+pub mod orgpolicy;
 pub mod presets;
 pub mod regions;
 pub mod render;

@@ -6,6 +6,7 @@ use indexmap::IndexMap;
 
 use crate::blueprint::Blueprint;
 use crate::diagnostic::{Diagnostic, did_you_mean, list};
+use crate::lock::{self as lockfile, Lock};
 use crate::source::{Source, Span};
 
 /// A parsed blueprint and the source it came from (for locating later diagnostics).
@@ -13,9 +14,11 @@ use crate::source::{Source, Span};
 pub struct Loaded {
     pub blueprint: Blueprint,
     pub source: Source,
-    /// Files the blueprint refers to (policy documents), by the path written in the blueprint:
+    /// Files the blueprint refers to (policy documents, inline policies), by the path written in the blueprint:
     /// their text, or why they could not be read.
     pub files: IndexMap<String, Result<String, String>>,
+    /// `landform.lock` beside the blueprint, when there is one (see [`crate::lock`]).
+    pub lock: Option<Lock>,
 }
 
 impl Loaded {
@@ -34,7 +37,9 @@ pub fn load_file(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
                 .with_help("pass the blueprint path, or run `landform init` to create one"),
         ]
     })?;
-    load_str(path, &text)
+    let mut loaded = load_str(path, &text)?;
+    loaded.lock = lockfile::read(&lockfile::path_for(path))?;
+    Ok(loaded)
 }
 
 /// Parses blueprint text; `path` is used in messages only.
@@ -56,6 +61,7 @@ pub fn load_str(path: &Path, text: &str) -> Result<Loaded, Vec<Diagnostic>> {
                 blueprint,
                 source,
                 files,
+                lock: None,
             })
         }
         Err(e) => Err(vec![yaml_error(&source, &e)]),
@@ -65,8 +71,12 @@ pub fn load_str(path: &Path, text: &str) -> Result<Loaded, Vec<Diagnostic>> {
 /// Reads every file the blueprint names, relative to the blueprint's folder.
 fn referenced_files(bp: &Blueprint, dir: &Path) -> IndexMap<String, Result<String, String>> {
     let mut files = IndexMap::new();
-    for policy in bp.policies.values() {
-        let rel = &policy.file;
+    let inline = bp
+        .identity_center
+        .iter()
+        .flat_map(|ic| ic.permission_sets.values())
+        .filter_map(|ps| ps.inline.as_ref());
+    for rel in bp.policies.values().map(|p| &p.file).chain(inline) {
         if files.contains_key(rel) {
             continue;
         }

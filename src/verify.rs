@@ -1,5 +1,11 @@
 //! verify: every generated `.tf` parses as HCL and every `.json` as JSON, before anything is
 //! written. A failure here is a template bug (built-in or the user's override).
+//!
+//! `.tf` files are parsed one top-level block at a time, on every core: hcl-rs takes time
+//! superlinear in the length of one body, and a 10,000-account `accounts.tf` is one long body
+//! of independent blocks.
+
+use std::thread;
 
 use crate::render::Tree;
 
@@ -20,28 +26,195 @@ impl std::fmt::Display for VerifyError {
     }
 }
 
+/// One piece of work: a top-level HCL block (with its 1-based first line), or a JSON file.
+struct Piece<'a> {
+    file: &'a str,
+    first_line: usize,
+    text: &'a str,
+    json: bool,
+}
+
+/// Splits HCL text before each line that starts a top-level block or attribute.
+fn blocks(text: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut start_line = 1;
+    let mut offset = 0;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let first = line.chars().next().unwrap_or(' ');
+        let starts_item = first.is_ascii_alphabetic() || first == '_';
+        if starts_item && offset > start && depth_zero(&text[start..offset]) {
+            out.push((start_line, &text[start..offset]));
+            start = offset;
+            start_line = i + 1;
+        }
+        offset += line.len();
+    }
+    if start < text.len() {
+        out.push((start_line, &text[start..]));
+    }
+    out
+}
+
+/// Whether a piece of text closes every bracket it opens (outside strings and comments), so a
+/// cut after it cannot split a block.
+fn depth_zero(text: &str) -> bool {
+    let mut depth: i64 = 0;
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                '\n' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '#' => {
+                for c in chars.by_ref() {
+                    if c == '\n' {
+                        break;
+                    }
+                }
+            }
+            '/' if chars.peek() == Some(&'/') => {
+                for c in chars.by_ref() {
+                    if c == '\n' {
+                        break;
+                    }
+                }
+            }
+            '{' | '[' | '(' => depth += 1,
+            '}' | ']' | ')' => depth -= 1,
+            _ => {}
+        }
+    }
+    depth == 0 && !in_string
+}
+
+fn check(piece: &Piece) -> Option<VerifyError> {
+    let result = if piece.json {
+        serde_json::from_str::<serde_json::Value>(piece.text)
+            .map(drop)
+            .map_err(|e| e.to_string())
+    } else {
+        hcl::parse(piece.text).map(drop).map_err(|e| {
+            if piece.first_line > 1 {
+                format!(
+                    "{e}\n(line numbers count from line {} of the file, where this block starts)",
+                    piece.first_line
+                )
+            } else {
+                e.to_string()
+            }
+        })
+    };
+    result.err().map(|message| VerifyError {
+        file: piece.file.to_string(),
+        message,
+    })
+}
+
 pub fn verify(tree: &Tree) -> Result<(), Vec<VerifyError>> {
-    let mut errors = Vec::new();
+    let mut pieces: Vec<Piece> = Vec::new();
     for (path, text) in tree {
-        let result = if path.ends_with(".tf") {
-            hcl::parse(text).map(drop).map_err(|e| e.to_string())
+        if path.ends_with(".tf") {
+            for (first_line, block) in blocks(text) {
+                pieces.push(Piece {
+                    file: path,
+                    first_line,
+                    text: block,
+                    json: false,
+                });
+            }
         } else if path.ends_with(".json") {
-            serde_json::from_str::<serde_json::Value>(text)
-                .map(drop)
-                .map_err(|e| e.to_string())
-        } else {
-            Ok(())
-        };
-        if let Err(message) = result {
-            errors.push(VerifyError {
-                file: path.clone(),
-                message,
+            pieces.push(Piece {
+                file: path,
+                first_line: 1,
+                text,
+                json: true,
             });
         }
     }
+    // Largest first, dealt round-robin to one worker per core.
+    pieces.sort_by_key(|p| std::cmp::Reverse(p.text.len()));
+    let workers = thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    let mut errors: Vec<VerifyError> = thread::scope(|s| {
+        let handles: Vec<_> = (0..workers)
+            .map(|w| {
+                let pieces = &pieces;
+                s.spawn(move || {
+                    pieces
+                        .iter()
+                        .skip(w)
+                        .step_by(workers)
+                        .filter_map(check)
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    errors.sort_by(|a, b| a.file.cmp(&b.file));
+    errors.dedup_by(|a, b| a.file == b.file);
     if errors.is_empty() {
         Ok(())
     } else {
         Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_at_top_level_blocks_only() {
+        let text =
+            "# c\nresource \"a\" \"b\" {\n  x = \"{\"\n  y {\n  }\n}\n\nlocals {\n  z = 1\n}\n";
+        let b = blocks(text);
+        // The leading comment, the resource (with its nested block), the locals.
+        assert_eq!(b.len(), 3, "{b:?}");
+        assert!(b[1].1.starts_with("resource") && b[1].1.contains("y {"));
+        assert_eq!(b[2].0, 8);
+        assert!(b[2].1.starts_with("locals"));
+    }
+
+    #[test]
+    fn a_broken_block_is_reported() {
+        let mut tree = Tree::new();
+        tree.insert(
+            "a.tf".into(),
+            "locals {\n  a = 1\n}\nlocals {\n  b = \n}\n".into(),
+        );
+        tree.insert("p.json".into(), "{\"a\": }".into());
+        let errors = verify(&tree).unwrap_err();
+        assert_eq!(errors.len(), 2);
+        assert!(
+            errors[0].message.contains("line 4"),
+            "{}",
+            errors[0].message
+        );
+    }
+
+    #[test]
+    fn an_unclosed_block_is_reported() {
+        let mut tree = Tree::new();
+        tree.insert(
+            "a.tf".into(),
+            "locals {\n  a = 1\n\nlocals {\n  b = 2\n}\n".into(),
+        );
+        assert!(verify(&tree).is_err());
     }
 }

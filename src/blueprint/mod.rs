@@ -4,6 +4,7 @@
 //! A new top-level section is a new file here plus a field on [`Blueprint`].
 
 mod account;
+mod backup;
 mod environment;
 mod guardrail;
 mod identity_center;
@@ -13,18 +14,21 @@ mod ou;
 mod policy;
 mod security;
 mod selector;
+mod tagging;
 mod workload;
 
 pub use account::NamedAccount;
+pub use backup::{Backup, BackupPlan};
 pub use environment::Environment;
 pub use guardrail::GuardrailUse;
-pub use identity_center::{AccessRule, IdentityCenter, PermissionSet};
+pub use identity_center::{AccessRule, Boundary, Group, IdentityCenter, PermissionSet, User};
 pub use logging::{CloudWatchLogs, Logging};
 pub use organization::{Limits, Organization};
 pub use ou::OrganizationalUnit;
 pub use policy::{CustomPolicy, PolicyType};
 pub use security::{STANDARDS, Security, standard};
 pub use selector::AccountSelector;
+pub use tagging::{TagRule, Tagging};
 pub use workload::Workload;
 
 use indexmap::IndexMap;
@@ -58,6 +62,16 @@ pub struct Blueprint {
     pub policies: IndexMap<String, CustomPolicy>,
     #[serde(default)]
     pub identity_center: Option<IdentityCenter>,
+    /// The organization's tag policy.
+    #[serde(default)]
+    pub tagging: Option<Tagging>,
+    /// Backup policies, one per environment.
+    #[serde(default)]
+    pub backup: Option<Backup>,
+    /// Account keys Terraform closes (instead of forgetting) once they leave the blueprint
+    /// with `--allow-removal`; see `landform.lock` in the README.
+    #[serde(default)]
+    pub close_on_removal: Vec<String>,
     /// The organization trail and the log archive bucket; absent: neither.
     #[serde(default)]
     pub logging: Option<Logging>,

@@ -21,6 +21,10 @@ pub struct Organization {
     /// AWS Organizations quotas, for organizations that must stay on other figures.
     #[serde(default)]
     pub limits: Limits,
+    /// Merge the SCP/RCP guardrails attached to the same targets into as few documents as the
+    /// size limit allows (like `landform generate --pack`).
+    #[serde(default)]
+    pub pack_guardrails: bool,
 }
 
 fn default_access_role() -> String {
@@ -31,8 +35,10 @@ fn default_access_role() -> String {
 #[derive(Debug, Clone, Copy, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Limits {
-    /// Characters in an SCP or RCP document after minification.
+    /// Characters in an SCP document after minification.
     pub scp_size: usize,
+    /// Characters in an RCP document after minification.
+    pub rcp_size: usize,
     /// SCPs attached to one target, counting the default FullAWSAccess.
     pub scps_per_target: usize,
     /// RCPs attached to one target, counting the default RCPFullAWSAccess.
@@ -45,6 +51,7 @@ impl Default for Limits {
     fn default() -> Limits {
         Limits {
             scp_size: 10_240,
+            rcp_size: 10_240,
             scps_per_target: 10,
             rcps_per_target: 10,
             ou_depth: 5,

@@ -2,6 +2,8 @@ use std::path::{Path, PathBuf};
 
 use crate::error::Error;
 use crate::load::Loaded;
+use crate::lock;
+use crate::model::Model;
 use crate::write;
 
 #[derive(Debug, clap::Args)]
@@ -21,6 +23,14 @@ pub struct Args {
     /// the blueprint, if present]
     #[arg(long)]
     templates: Option<PathBuf>,
+    /// Merge guardrail SCPs/RCPs attached to the same targets into as few documents as the
+    /// size limit allows (like `organization.pack_guardrails: true`)
+    #[arg(long)]
+    pack: bool,
+    /// Let accounts that are in landform.lock leave the blueprint: Terraform forgets them
+    /// (`removed` blocks) and they stay in AWS, unless listed in `close_on_removal:`
+    #[arg(long)]
+    allow_removal: bool,
 }
 
 /// The output directory for a blueprint: `terraform/` beside it.
@@ -32,7 +42,7 @@ pub fn default_out(blueprint: &Path) -> PathBuf {
 }
 
 /// The template override folder: the flag, or `templates/` beside the blueprint.
-fn templates_dir(loaded: &Loaded, flag: Option<PathBuf>) -> Option<PathBuf> {
+pub(super) fn templates_dir(loaded: &Loaded, flag: Option<PathBuf>) -> Option<PathBuf> {
     flag.or_else(|| {
         let dir = loaded.source.dir().join("templates");
         dir.is_dir().then_some(dir)
@@ -41,7 +51,13 @@ fn templates_dir(loaded: &Loaded, flag: Option<PathBuf>) -> Option<PathBuf> {
 
 pub fn run(args: Args) -> Result<i32, Error> {
     let path = super::blueprint_path(args.blueprint);
-    let loaded = super::load(&path)?;
+    let mut loaded = super::load(&path)?;
+    if args.pack {
+        loaded.blueprint.organization.pack_guardrails = true;
+    }
+    if let Some(lock) = &mut loaded.lock {
+        lock.allow_removal = args.allow_removal;
+    }
     let out = args.out.unwrap_or_else(|| default_out(&path));
     let templates = templates_dir(&loaded, args.templates);
     if let Some(dir) = &templates
@@ -65,9 +81,24 @@ pub fn generate_into(
 ) -> Result<i32, Error> {
     let output = crate::generate(loaded, templates)?;
     super::print_warnings(&output.warnings);
+    for line in pack_report(&output.model, &loaded.blueprint.organization.limits) {
+        println!("{line}");
+    }
     let plan = write::plan(out, &output.tree).map_err(Error::Write)?;
+    let lock_path = lock::path_for(&loaded.source.path);
+    let lock_text = lock::reconcile::next(loaded, &output.model).to_text();
+    let lock_old = std::fs::read_to_string(&lock_path).ok();
+    let lock_stale = lock_old.as_deref() != Some(lock_text.as_str());
     if check {
-        if !plan.has_changes() {
+        if lock_stale {
+            let verb = if lock_old.is_some() {
+                "changed"
+            } else {
+                "added"
+            };
+            println!("{verb}  {} (beside the blueprint)", lock::FILE);
+        }
+        if !plan.has_changes() && !lock_stale {
             println!("{}: up to date ({} files)", out.display(), plan.unchanged);
             return Ok(0);
         }
@@ -80,15 +111,12 @@ pub fn generate_into(
         for p in &plan.removed {
             println!("removed  {p}");
         }
+        let n =
+            plan.added.len() + plan.changed.len() + plan.removed.len() + usize::from(lock_stale);
         println!(
-            "{}: {} file{} would change; run `landform generate`",
+            "{}: {n} file{} would change; run `landform generate`",
             out.display(),
-            plan.added.len() + plan.changed.len() + plan.removed.len(),
-            if plan.added.len() + plan.changed.len() + plan.removed.len() == 1 {
-                ""
-            } else {
-                "s"
-            }
+            if n == 1 { "" } else { "s" }
         );
         return Ok(1);
     }
@@ -96,6 +124,16 @@ pub fn generate_into(
         return Err(Error::Conflicts(plan.conflicts.clone()));
     }
     write::apply(out, &output.tree, &plan).map_err(Error::Write)?;
+    print_lock_changes(loaded, &output.model);
+    if lock_stale {
+        std::fs::write(&lock_path, &lock_text).map_err(|source| {
+            Error::Write(write::WriteError::Io {
+                path: lock_path.clone(),
+                source,
+            })
+        })?;
+        println!("{}: updated", lock_path.display());
+    }
     println!(
         "{}: {} added, {} changed, {} removed, {} unchanged",
         out.display(),
@@ -105,4 +143,47 @@ pub fn generate_into(
         plan.unchanged
     );
     Ok(0)
+}
+
+/// One line per packed document: what it merged, where it is attached, and its size.
+fn pack_report(model: &crate::model::Model, limits: &crate::blueprint::Limits) -> Vec<String> {
+    model
+        .policies
+        .iter()
+        .filter(|p| !p.packed_from.is_empty())
+        .map(|p| {
+            format!(
+                "packed {} into `{}` on {} ({} of {} characters)",
+                crate::diagnostic::list(p.packed_from.iter().map(String::as_str)),
+                p.name,
+                p.targets
+                    .iter()
+                    .map(|t| t.describe())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                p.size(),
+                crate::orgpolicy::max_size(p.kind, limits)
+            )
+        })
+        .collect()
+}
+
+/// Says what the lock changed in Terraform terms: renames (moved), removals.
+fn print_lock_changes(loaded: &Loaded, model: &Model) {
+    let r = lock::reconcile::reconcile(loaded, &model.accounts, &model.ous, &model.policies);
+    for m in &r.new_moves {
+        println!("moved    {} -> {} (renamed in place)", m.from, m.to);
+    }
+    let new_removals = r.removed.keys().filter(|k| {
+        loaded
+            .lock
+            .as_ref()
+            .is_some_and(|l| l.accounts.contains_key(*k))
+    });
+    for k in new_removals {
+        println!("removed  aws_organizations_account.{k} (Terraform forgets it; it stays in AWS)");
+    }
+    for k in &r.closed {
+        println!("closing  aws_organizations_account.{k} (the next apply closes the account)");
+    }
 }

@@ -18,5 +18,12 @@ pub fn listing() -> String {
         }
         s.push('\n');
     }
+    s.push_str(
+        "Also built from blueprint sections:\n  \
+         tagging: (TAG_POLICY) tag keys in the required case, allowed values, enforced_for and \
+         required_for resource types\n  \
+         backup: (BACKUP_POLICY) one plan per environment: schedule, retention_days, \
+         copy_region (the backup account's vault)\n",
+    );
     s
 }

@@ -1,9 +1,13 @@
 //! The command line: parses arguments, runs one command, maps the outcome to an exit code
 //! (0 ok, 1 `--check` found drift, 2 bad input or usage).
 
+mod access;
+mod adopt;
+mod diff;
 mod generate;
 mod guardrails;
 mod init;
+mod lock;
 mod validate;
 
 use std::ffi::OsString;
@@ -36,6 +40,14 @@ enum Command {
     Generate(generate::Args),
     /// List the built-in guardrails with their parameters.
     Guardrails,
+    /// Print who can access which account with which permission set (Identity Center).
+    Access(access::Args),
+    /// Show what the next `generate` would change, in Terraform terms and as a diff.
+    Diff(diff::Args),
+    /// Update landform.lock: fill in account, OU and policy ids from Terraform's state.
+    Lock(lock::Args),
+    /// Write a blueprint, a lock and a tree that import an existing organization.
+    Adopt(adopt::Args),
 }
 
 /// Runs landform with these arguments (the first is the program name) and returns the exit code.
@@ -55,6 +67,10 @@ where
         Command::Init(args) => init::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Generate(args) => generate::run(args),
+        Command::Access(args) => access::run(args),
+        Command::Diff(args) => diff::run(args),
+        Command::Lock(args) => lock::run(args),
+        Command::Adopt(args) => adopt::run(args),
         Command::Guardrails => {
             print!("{}", guardrails::listing());
             Ok(0)

@@ -6,11 +6,17 @@ use crate::error::Error;
 pub struct Args {
     /// The blueprint [default: landform.yaml]
     blueprint: Option<PathBuf>,
+    /// Check as `generate --pack` would generate
+    #[arg(long)]
+    pack: bool,
 }
 
 pub fn run(args: Args) -> Result<i32, Error> {
     let path = super::blueprint_path(args.blueprint);
-    let loaded = super::load(&path)?;
+    let mut loaded = super::load(&path)?;
+    if args.pack {
+        loaded.blueprint.organization.pack_guardrails = true;
+    }
     let (model, warnings) = crate::check(&loaded).map_err(Error::Input)?;
     super::print_warnings(&warnings);
     println!(

@@ -184,17 +184,10 @@ pub fn service_principals(bp: &Blueprint) -> Vec<String> {
     out.into_iter().map(str::to_string).collect()
 }
 
-/// The stacks in apply order, with where they run.
-pub fn stacks(
-    summary: String,
-    logging: Option<&Logging>,
-    security: Option<&Security>,
-) -> Vec<Stack> {
-    let mut out = vec![Stack {
-        name: "organization".to_string(),
-        runs_in: "management account".to_string(),
-        holds: summary,
-    }];
+/// The foundation stacks in apply order (after organization/ and identity-center/), with
+/// where they run.
+pub fn stacks(logging: Option<&Logging>, security: Option<&Security>) -> Vec<Stack> {
+    let mut out = Vec::new();
     if let Some(l) = logging {
         out.push(Stack {
             name: "log-archive".to_string(),

@@ -5,6 +5,7 @@
 //! documents with resolved targets. A new account kind is a new loop in [`accounts`].
 
 mod foundation;
+pub mod identity_center;
 
 pub use foundation::region_key;
 
@@ -15,6 +16,7 @@ use crate::blueprint::{Blueprint, PolicyType, SANDBOX_OU};
 use crate::guardrails::{self, Inputs};
 use crate::load::Loaded;
 use crate::model::{Account, AccountKind, Model, Organization, Ou, Policy, PolicySource, Target};
+use crate::orgpolicy::{pack, placeholders, sections};
 
 /// Expands a blueprint that passed validation.
 pub fn expand(loaded: &Loaded) -> Model {
@@ -34,14 +36,9 @@ pub fn expand(loaded: &Loaded) -> Model {
     let organization = organization(bp, &policies);
     let logging = foundation::logging(bp, &accounts);
     let security = foundation::security(bp, &accounts, logging.as_ref());
-    let summary = format!(
-        "the organization, {} OUs, {} accounts, {} policies",
-        ous.len(),
-        accounts.len(),
-        policies.len()
-    );
-    let stacks = foundation::stacks(summary, logging.as_ref(), security.as_ref());
-    Model {
+    let stacks = foundation::stacks(logging.as_ref(), security.as_ref());
+    let identity_center = identity_center::expand(loaded, &accounts, &ous);
+    let mut model = Model {
         organization,
         ous,
         accounts,
@@ -49,7 +46,23 @@ pub fn expand(loaded: &Loaded) -> Model {
         logging,
         security,
         stacks,
+        identity_center,
+        moved: Vec::new(),
+        removed: Vec::new(),
+        imports: Vec::new(),
+    };
+    crate::lock::reconcile::apply(loaded, &mut model);
+    model
+}
+
+/// The name of a workload's account in an environment (and region, for per-region ones).
+pub fn workload_account_name(workload: &str, environment: &str, region: Option<&str>) -> String {
+    let base = format!("{workload}-{environment}");
+    match region {
+        Some(r) => format!("{base}-{r}"),
+        None => base,
     }
+    .to_kebab_case()
 }
 
 /// The regions accounts may use: `organization.regions`, or the home region alone.
@@ -78,6 +91,14 @@ fn organization(bp: &Blueprint, policies: &[Policy]) -> Organization {
     let mut principals: Vec<String> = Vec::new();
     if bp.identity_center.is_some() {
         principals.push("sso.amazonaws.com".to_string());
+    }
+    // Backup policies need AWS Backup's trusted access; tag policies report compliance through
+    // the tag policies service.
+    if policies.iter().any(|p| p.kind == PolicyType::Backup) {
+        principals.push("backup.amazonaws.com".to_string());
+    }
+    if policies.iter().any(|p| p.kind == PolicyType::Tag) {
+        principals.push("tagpolicies.tag.amazonaws.com".to_string());
     }
     principals.extend(foundation::service_principals(bp));
     principals.sort();
@@ -124,6 +145,7 @@ fn accounts(bp: &Blueprint) -> Vec<Account> {
             owner: entry.owner.clone(),
             tags,
             resource_tags: IndexMap::new(),
+            close_on_deletion: false,
             origin: format!("accounts.{key}"),
         });
     }
@@ -142,12 +164,7 @@ fn accounts(bp: &Blueprint) -> Vec<Account> {
                 vec![None]
             };
             for region in region_list {
-                let base = format!("{wkey}-{ekey}");
-                let name = match region {
-                    Some(r) => format!("{base}-{r}"),
-                    None => base,
-                }
-                .to_kebab_case();
+                let name = workload_account_name(wkey, ekey, region.map(String::as_str));
                 let mut tags = base_tags(bp);
                 tags.insert("workload".into(), wkey.clone());
                 tags.insert("environment".into(), ekey.clone());
@@ -168,6 +185,7 @@ fn accounts(bp: &Blueprint) -> Vec<Account> {
                     owner: workload.owner.clone(),
                     tags,
                     resource_tags: IndexMap::new(),
+                    close_on_deletion: false,
                     origin: format!("workloads.{wkey}"),
                 });
             }
@@ -190,6 +208,7 @@ fn accounts(bp: &Blueprint) -> Vec<Account> {
             owner: Some(person.clone()),
             tags,
             resource_tags: IndexMap::new(),
+            close_on_deletion: false,
             origin: format!("sandboxes[{i}]"),
         });
     }
@@ -258,6 +277,8 @@ fn targets(bp: &Blueprint, accounts: &[Account], names: &[String]) -> Vec<Target
 
 fn policies(loaded: &Loaded, accounts: &[Account]) -> Vec<Policy> {
     let bp = &loaded.blueprint;
+    let regions = allowed_regions(bp);
+    let is_account = |k: &str| accounts.iter().any(|a| a.key == k);
     let mut out = Vec::new();
     for (name, usage) in &bp.guardrails {
         let Some(g) = guardrails::find(name) else {
@@ -271,17 +292,66 @@ fn policies(loaded: &Loaded, accounts: &[Account]) -> Vec<Policy> {
             name: policy_name,
             kind: g.kind,
             aws_type: g.kind.aws_name().to_string(),
-            description: g.summary.to_string(),
+            description: g.summary.split_whitespace().collect::<Vec<_>>().join(" "),
+            substitutions: placeholders::substitutions(&doc, is_account),
             document: doc,
             targets: targets(bp, accounts, &usage.attach),
             source: PolicySource::Guardrail,
+            packed_from: Vec::new(),
             origin: format!("guardrails.{name}"),
         });
+    }
+    if let Some(tagging) = &bp.tagging {
+        let doc = sections::tag_policy(tagging);
+        out.push(Policy {
+            key: "tagging".to_string(),
+            file: "policies/tagging.json".to_string(),
+            name: "tagging".to_string(),
+            kind: PolicyType::Tag,
+            aws_type: PolicyType::Tag.aws_name().to_string(),
+            description: sections::TAG_SUMMARY
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
+            substitutions: Vec::new(),
+            document: doc,
+            targets: targets(bp, accounts, &tagging.attach),
+            source: PolicySource::Guardrail,
+            packed_from: Vec::new(),
+            origin: "tagging".to_string(),
+        });
+    }
+    if let Some(backup) = &bp.backup {
+        let vault_account = key_of(&backup.account);
+        for (env, plan) in &backup.plans {
+            let doc = sections::backup_policy(env, plan, backup, &vault_account, &regions);
+            let policy_name = format!("backup-{}", env.to_kebab_case());
+            let env_accounts: Vec<String> = accounts
+                .iter()
+                .filter(|a| a.environment.as_deref() == Some(env.as_str()))
+                .map(|a| a.key.clone())
+                .collect();
+            out.push(Policy {
+                key: key_of(&policy_name),
+                file: format!("policies/{policy_name}.json"),
+                name: policy_name,
+                kind: PolicyType::Backup,
+                aws_type: PolicyType::Backup.aws_name().to_string(),
+                description: sections::backup_summary(env, plan, backup),
+                substitutions: placeholders::substitutions(&doc, is_account),
+                document: doc,
+                targets: targets(bp, accounts, &env_accounts),
+                source: PolicySource::Guardrail,
+                packed_from: Vec::new(),
+                origin: format!("backup.plans.{env}"),
+            });
+        }
     }
     for (name, custom) in &bp.policies {
         let Some(document) = loaded.document(&custom.file) else {
             continue;
         };
+        let (document, _, _) = placeholders::fill(&document, &regions);
         let policy_name = name.to_kebab_case();
         out.push(Policy {
             key: key_of(name),
@@ -293,11 +363,16 @@ fn policies(loaded: &Loaded, accounts: &[Account]) -> Vec<Policy> {
                 .description
                 .clone()
                 .unwrap_or_else(|| format!("{} from {}", kind_label(custom.kind), custom.file)),
+            substitutions: placeholders::substitutions(&document, is_account),
             document,
             targets: targets(bp, accounts, &custom.attach),
             source: PolicySource::Custom,
+            packed_from: Vec::new(),
             origin: format!("policies.{name}"),
         });
+    }
+    if bp.organization.pack_guardrails {
+        out = pack::pack(out, &bp.organization.limits);
     }
     out
 }

@@ -4,9 +4,16 @@
 //! [`ALL`]. Its document is built with `serde_json::json!`, so blueprint strings (regions, role
 //! patterns) reach the JSON through serde and can never break out of it.
 
+mod ai_opt_out;
 mod deny_all;
+mod deny_disable_ebs_encryption;
+mod deny_external_access;
+mod deny_iam_users;
 mod deny_leave_organization;
 mod deny_root_user;
+mod deny_s3_public_access_changes;
+mod enforce_tls;
+mod protect_access_roles;
 mod protect_audit_logging;
 mod region_restriction;
 
@@ -73,7 +80,14 @@ pub const ALL: &[&Guardrail] = &[
     &deny_root_user::GUARDRAIL,
     &region_restriction::GUARDRAIL,
     &protect_audit_logging::GUARDRAIL,
+    &protect_access_roles::GUARDRAIL,
+    &deny_s3_public_access_changes::GUARDRAIL,
+    &deny_iam_users::GUARDRAIL,
+    &deny_disable_ebs_encryption::GUARDRAIL,
     &deny_all::GUARDRAIL,
+    &enforce_tls::GUARDRAIL,
+    &deny_external_access::GUARDRAIL,
+    &ai_opt_out::GUARDRAIL,
 ];
 
 pub fn find(name: &str) -> Option<&'static Guardrail> {

@@ -32,6 +32,8 @@ pub struct Account {
     pub tags: IndexMap<String, String>,
     /// The tags the resource declares: `tags` minus what `default_tags` already sets.
     pub resource_tags: IndexMap<String, String>,
+    /// Terraform closes the account when it is destroyed (listed in `close_on_removal:`).
+    pub close_on_deletion: bool,
     /// Where in the blueprint this account comes from (a source path), for diagnostics.
     #[serde(skip)]
     pub origin: String,

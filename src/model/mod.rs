@@ -2,11 +2,14 @@
 //! reads this and nothing else; nothing downstream re-derives it from the blueprint.
 
 mod account;
+mod blocks;
 mod foundation;
+pub mod identity_center;
 mod ou;
 mod policy;
 
 pub use account::{Account, AccountKind};
+pub use blocks::{Import, Moved, Removed};
 pub use foundation::{Logging, Provider, Security, SecurityRegion, Stack, Standard};
 pub use ou::Ou;
 pub use policy::{Policy, PolicySource, Target};
@@ -22,11 +25,19 @@ pub struct Model {
     /// Named accounts, then workload accounts, then sandboxes.
     pub accounts: Vec<Account>,
     pub policies: Vec<Policy>,
+    /// Renames carried over from the lock and this edit (see `lock`), for `moved.tf`.
+    pub moved: Vec<Moved>,
+    /// Accounts removed on purpose that stay in AWS, for `removed.tf`.
+    pub removed: Vec<Removed>,
+    /// Existing objects with ids in the lock, for `imports.tf`.
+    pub imports: Vec<Import>,
+    /// The `identity-center` stack, when the blueprint has `identity_center:`.
+    pub identity_center: Option<identity_center::IdentityCenter>,
     /// The log-archive stack; None without `logging:`.
     pub logging: Option<Logging>,
     /// The security stack (services and the trail); None without `security:` and `logging:`.
     pub security: Option<Security>,
-    /// Every stack, in the order to apply.
+    /// The foundation stacks, in the order to apply after organization/ and identity-center/.
     pub stacks: Vec<Stack>,
 }
 

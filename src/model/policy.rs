@@ -1,6 +1,7 @@
 use serde::Serialize;
 
 use crate::blueprint::PolicyType;
+use crate::orgpolicy::placeholders::{self, Substitution};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -57,6 +58,10 @@ pub struct Policy {
     pub document: serde_json::Value,
     pub targets: Vec<Target>,
     pub source: PolicySource,
+    /// Tokens the HCL replaces when Terraform applies (`{{org_id}}`, account ids).
+    pub substitutions: Vec<Substitution>,
+    /// The guardrails merged into this document by packing; empty when not packed.
+    pub packed_from: Vec<String>,
     /// The blueprint path this policy comes from, for diagnostics.
     #[serde(skip)]
     pub origin: String,
@@ -66,6 +71,11 @@ impl Policy {
     /// The document as AWS counts it: minified JSON.
     pub fn minified(&self) -> String {
         self.document.to_string()
+    }
+
+    /// The size AWS will count: minified, with each apply-time token at its longest value.
+    pub fn size(&self) -> usize {
+        placeholders::worst_case(&self.minified()).chars().count()
     }
 
     /// The document as written for review: pretty-printed, with a final newline.

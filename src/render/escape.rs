@@ -96,7 +96,7 @@ fn escape_into(out: &mut String, s: &str) {
 /// characters (Cf), non-ASCII spaces (Zs), line/paragraph separators (Zl, Zp),
 /// private use (Co) and noncharacters. Unassigned code points are treated as
 /// printable (escaping is only cosmetic for values; see module docs).
-fn is_print(c: char) -> bool {
+pub(crate) fn is_print(c: char) -> bool {
     let cp = c as u32;
     if cp < 0x7f {
         return cp >= 0x20;

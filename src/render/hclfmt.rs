@@ -557,52 +557,12 @@ fn encode_literal(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if is_print(c) => out.push(c),
+            c if super::escape::is_print(c) => out.push(c),
             c if (c as u32) < 0x1_0000 => out.push_str(&std::format!("\\u{:04x}", c as u32)),
             c => out.push_str(&std::format!("\\U{:08x}", c as u32)),
         }
     }
     out
-}
-
-/// Approximation of Go's `unicode.IsPrint` (same table as `escape.rs`).
-fn is_print(c: char) -> bool {
-    let cp = c as u32;
-    if cp < 0x7f {
-        return cp >= 0x20;
-    }
-    if cp <= 0xa0 || cp & 0xfffe == 0xfffe {
-        return false;
-    }
-    const NOT_PRINT: &[(u32, u32)] = &[
-        (0x00ad, 0x00ad),
-        (0x0600, 0x0605),
-        (0x061c, 0x061c),
-        (0x06dd, 0x06dd),
-        (0x070f, 0x070f),
-        (0x0890, 0x0891),
-        (0x08e2, 0x08e2),
-        (0x1680, 0x1680),
-        (0x180e, 0x180e),
-        (0x2000, 0x200f),
-        (0x2028, 0x202f),
-        (0x205f, 0x2064),
-        (0x2066, 0x206f),
-        (0x3000, 0x3000),
-        (0xe000, 0xf8ff),
-        (0xfdd0, 0xfdef),
-        (0xfeff, 0xfeff),
-        (0xfff9, 0xfffb),
-        (0x110bd, 0x110bd),
-        (0x110cd, 0x110cd),
-        (0x13430, 0x1343f),
-        (0x1bca0, 0x1bca3),
-        (0x1d173, 0x1d17a),
-        (0xe0001, 0xe0001),
-        (0xe0020, 0xe007f),
-        (0xf0000, 0x10ffff),
-    ];
-    !in_table(NOT_PRINT, cp)
 }
 
 fn in_table(table: &[(u32, u32)], cp: u32) -> bool {

@@ -35,6 +35,15 @@ pub const TEMPLATES: &[(&str, &str)] = templates![
     "organization/accounts.tf.tera",
     "organization/policies.tf.tera",
     "organization/outputs.tf.tera",
+    "organization/moved.tf.tera",
+    "organization/removed.tf.tera",
+    "organization/imports.tf.tera",
+    "identity-center/terraform.tf.tera",
+    "identity-center/providers.tf.tera",
+    "identity-center/main.tf.tera",
+    "identity-center/groups.tf.tera",
+    "identity-center/permission_sets.tf.tera",
+    "identity-center/assignments.tf.tera",
     "log-archive/terraform.tf.tera",
     "log-archive/providers.tf.tera",
     "log-archive/kms.tf.tera",
@@ -144,6 +153,17 @@ impl Renderer {
         for policy in &model.policies {
             tree.insert(format!("organization/{}", policy.file), policy.pretty());
         }
+        for ps in model
+            .identity_center
+            .iter()
+            .flat_map(|ic| &ic.permission_sets)
+        {
+            if let (Some(file), Some(doc)) = (&ps.inline_file, &ps.inline) {
+                let mut text = serde_json::to_string_pretty(doc).unwrap_or_default();
+                text.push('\n');
+                tree.insert(format!("identity-center/{file}"), text);
+            }
+        }
         Ok(tree)
     }
 }
@@ -171,7 +191,7 @@ fn tidy(text: &str) -> String {
 }
 
 /// A value safe inside a Markdown table cell or list item.
-fn markdown_cell(s: &str) -> String {
+pub fn markdown_cell(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

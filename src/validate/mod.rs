@@ -6,12 +6,15 @@
 //! policy sizes and counts). A new rule is a function in the file of its topic, called from here.
 
 mod accounts;
+mod documents;
 mod foundation;
-mod identity;
+pub mod identity;
 mod keys;
 mod ous;
 mod policies;
 mod regions;
+
+pub use keys::is_plain_key;
 
 use crate::diagnostic::Diagnostic;
 use crate::load::Loaded;
@@ -25,6 +28,7 @@ pub fn blueprint(loaded: &Loaded) -> Vec<Diagnostic> {
     ous::check(loaded, &mut out);
     accounts::check_references(loaded, &mut out);
     policies::check_blueprint(loaded, &mut out);
+    documents::check_blueprint(loaded, &mut out);
     identity::check(loaded, &mut out);
     foundation::check(loaded, &mut out);
     out
@@ -36,5 +40,13 @@ pub fn model(loaded: &Loaded, model: &Model) -> Vec<Diagnostic> {
     accounts::check_model(loaded, model, &mut out);
     ous::check_model(loaded, model, &mut out);
     policies::check_model(loaded, model, &mut out);
+    documents::check_model(loaded, model, &mut out);
+    identity::check_model(loaded, model, &mut out);
+    let lock =
+        crate::lock::reconcile::reconcile(loaded, &model.accounts, &model.ous, &model.policies);
+    out.extend(lock.diagnostics);
+    out.extend(crate::lock::reconcile::permission_set_renames(
+        loaded, model,
+    ));
     out
 }

@@ -32,20 +32,31 @@ pub fn check(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
             );
             continue;
         }
-        // Walk up to the root, counting levels and watching for a cycle.
+        // Walk up to the root, counting levels and watching for a cycle through this OU (a
+        // cycle further up is reported at the OUs on it).
         let mut depth = 1;
         let mut at = ou.parent.as_deref();
+        let mut seen: Vec<&str> = vec![key];
         let mut cycle = false;
+        let mut above_cycle = false;
         while let Some(p) = at {
             depth += 1;
-            if p == key || depth > bp.organizational_units.len() + 1 {
+            if p == key {
                 cycle = true;
                 break;
             }
+            if seen.contains(&p) {
+                above_cycle = true;
+                break;
+            }
+            seen.push(p);
             at = bp
                 .organizational_units
                 .get(p)
                 .and_then(|o| o.parent.as_deref());
+        }
+        if above_cycle {
+            continue;
         }
         if cycle {
             out.push(

@@ -130,19 +130,21 @@ pub fn check_model(loaded: &Loaded, model: &Model, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    // Document sizes.
+    // Document sizes, as AWS counts them (minified, ids at their longest).
     for p in &model.policies {
-        let size = p.minified().chars().count();
-        let max = match p.kind {
-            PolicyType::Scp | PolicyType::Rcp => limits.scp_size,
-            PolicyType::Tag | PolicyType::Backup => 10_000,
-            PolicyType::AiOptOut => 2_500,
-        };
+        let size = p.size();
+        let max = crate::orgpolicy::max_size(p.kind, &limits);
         if size > max {
+            let setting = match p.kind {
+                PolicyType::Scp => " (`organization.limits.scp_size`)",
+                PolicyType::Rcp => " (`organization.limits.rcp_size`)",
+                _ => "",
+            };
             out.push(
                 Diagnostic::error(format!(
-                    "policy `{}` is {size} characters after minification; AWS allows {max} for this type",
-                    p.name
+                    "policy `{}` is {size} characters after minification; the limit for {} is {max}{setting}",
+                    p.name,
+                    type_label(p.kind),
                 ))
                 .at_key(src, &p.origin)
                 .with_help("split it into several policies, or remove statements"),
@@ -163,11 +165,16 @@ pub fn check_model(loaded: &Loaded, model: &Model, out: &mut Vec<Diagnostic>) {
             _ => continue,
         };
         let n = origins.len() + 1;
+        let setting = if kind == PolicyType::Scp {
+            "scps_per_target"
+        } else {
+            "rcps_per_target"
+        };
         if n > max {
             let last = origins[origins.len() - 1];
             out.push(
                 Diagnostic::error(format!(
-                    "{} would have {n} {} attached (counting AWS's {default}); the limit is {max}",
+                    "{} would have {n} {} attached (counting AWS's {default}); the limit is {max} (`organization.limits.{setting}`)",
                     target.describe(),
                     if kind == PolicyType::Scp {
                         "SCPs"
@@ -176,10 +183,23 @@ pub fn check_model(loaded: &Loaded, model: &Model, out: &mut Vec<Diagnostic>) {
                     },
                 ))
                 .at_key(src, last)
-                .with_help(
-                    "attach some of them higher up the tree, or merge them into fewer documents",
-                ),
+                .with_help(if loaded.blueprint.organization.pack_guardrails {
+                    "attach some of them higher up the tree, or merge custom documents"
+                } else {
+                    "attach some of them higher up the tree, or pack guardrails into fewer \
+                     documents with `landform generate --pack` (or `organization.pack_guardrails: true`)"
+                }),
             );
         }
+    }
+}
+
+fn type_label(kind: PolicyType) -> &'static str {
+    match kind {
+        PolicyType::Scp => "SCPs",
+        PolicyType::Rcp => "RCPs",
+        PolicyType::Tag => "tag policies",
+        PolicyType::Backup => "backup policies",
+        PolicyType::AiOptOut => "AI opt-out policies",
     }
 }

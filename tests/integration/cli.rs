@@ -71,7 +71,11 @@ fn check_exits_1_on_drift_and_0_when_up_to_date() {
     f.run_ok(&["generate"]);
     let o = f.run(&["generate", "--check"]);
     assert_eq!(o.code, 0, "{}", o.text());
-    f.write("landform.yaml", &preset("minimal").replace("app:", "shop:"));
+    // A declared rename (an undeclared one is an error: see lock.rs).
+    f.write(
+        "landform.yaml",
+        &preset("minimal").replace("app: {", "shop: { renamed_from: app,"),
+    );
     let o = f.run(&["generate", "--check"]);
     assert_eq!(o.code, 1, "{}", o.text());
     assert!(
@@ -114,4 +118,26 @@ fn guardrails_lists_the_library() {
     ] {
         assert!(o.stdout.contains(name), "{}", o.stdout);
     }
+}
+
+/// The README's blueprint reference is a blueprint that validates, so the docs stay true.
+#[test]
+fn readme_blueprint_reference_validates() {
+    let readme = include_str!("../../README.md");
+    let section = readme
+        .find("## The blueprint")
+        .expect("the blueprint section");
+    let start =
+        section + readme[section..].find("```yaml\n").expect("a yaml block") + "```yaml\n".len();
+    let end = start + readme[start..].find("```").unwrap();
+    let f = Fixture::with_blueprint(&readme[start..end]);
+    let deny = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "ec2:RunInstances", "Resource": "*", "Condition": {"StringNotEquals": {"aws:RequestedRegion": "{{ allowed_regions }}"}}}]}"#;
+    f.write("policies/deny-large-instances.json", deny);
+    f.write(
+        "policies/deployer.json",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}"#,
+    );
+    let o = f.run(&["validate"]);
+    assert_eq!(o.code, 0, "{}", o.text());
+    f.run_ok(&["generate"]);
 }

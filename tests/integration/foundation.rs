@@ -177,10 +177,12 @@ fn readme_lists_the_stacks_in_apply_order() {
             .find(s)
             .unwrap_or_else(|| panic!("{s} missing:\n{readme}"))
     };
-    assert!(pos("| 1 | `organization/`") < pos("| 2 | `log-archive/`"));
+    assert!(pos("| 1 | `organization/`") < pos("`identity-center/`"));
+    assert!(pos("`identity-center/`") < pos("| 3 | `log-archive/`"));
     assert!(
-        pos("| 2 | `log-archive/`") < pos("| 3 | `security/` | management and `security` accounts")
+        pos("| 3 | `log-archive/`") < pos("| 4 | `security/` | management and `security` accounts")
     );
+    assert!(pos("cd ../log-archive") < pos("cd ../security"));
 }
 
 #[test]

@@ -1,0 +1,311 @@
+//! The lock file, `landform.lock`, beside the blueprint: what landform has promised AWS.
+//!
+//! The root email is an account's identity (a changed email makes the provider replace the
+//! account), so every account key's email is recorded here the first time it is generated and
+//! is never silently changed afterwards. Account, OU, policy and organization ids are recorded
+//! once known (`landform adopt`, `landform lock --from-state`); renames are kept as a history
+//! of `moved` addresses so the `moved` blocks outlive the apply that needs them; accounts
+//! removed on purpose are kept under `removed` so their `removed` blocks do too.
+//!
+//! The format is YAML, written by [`Lock::to_text`] in a fixed order (deterministic):
+//!
+//! ```yaml
+//! version: 1
+//! email_pattern: "aws+{account}@example.com"
+//! organization: { id: "o-abc", root_id: "r-abc" }
+//! accounts:
+//!   app_dev: { email: "aws+app-dev@example.com", name: "app-dev", id: "123456789012", ou: "nonprod", workload: "app", environment: "dev" }
+//! organizational_units:
+//!   nonprod: { id: "ou-abc-12345678" }
+//! policies:
+//!   deny_root_user: { id: "p-12345678" }
+//! moved:
+//!   - { from: "aws_organizations_account.web_dev", to: "aws_organizations_account.app_dev" }
+//! removed:
+//!   old_dev: { email: "aws+old-dev@example.com" }
+//! ```
+
+pub mod reconcile;
+
+use std::path::{Path, PathBuf};
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+
+use crate::diagnostic::Diagnostic;
+use crate::source::Source;
+
+/// The lock file's name, beside the blueprint.
+pub const FILE: &str = "landform.lock";
+
+/// The lock: see the module documentation for the format.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lock {
+    pub version: u32,
+    /// `organization.email` when the lock was written: tells a pattern change from a name change.
+    #[serde(default)]
+    pub email_pattern: Option<String>,
+    #[serde(default)]
+    pub organization: LockedOrganization,
+    #[serde(default)]
+    pub accounts: IndexMap<String, LockedAccount>,
+    #[serde(default)]
+    pub organizational_units: IndexMap<String, LockedId>,
+    #[serde(default)]
+    pub policies: IndexMap<String, LockedId>,
+    /// Identity Center permission set keys (a rename recreates every assignment).
+    #[serde(default)]
+    pub permission_sets: IndexMap<String, LockedId>,
+    /// Every rename so far, as Terraform addresses, oldest first.
+    #[serde(default)]
+    pub moved: Vec<Move>,
+    /// Accounts removed on purpose (`--allow-removal`) and left in AWS.
+    #[serde(default)]
+    pub removed: IndexMap<String, LockedAccount>,
+    /// Set by `--allow-removal` for this run; never stored.
+    #[serde(skip)]
+    pub allow_removal: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LockedOrganization {
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub root_id: Option<String>,
+}
+
+/// One account: its email (its identity) and what is known about it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LockedAccount {
+    pub email: String,
+    /// The account name when the lock was written.
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub id: Option<String>,
+    /// The OU key it was placed in.
+    #[serde(default)]
+    pub ou: Option<String>,
+    #[serde(default)]
+    pub workload: Option<String>,
+    #[serde(default)]
+    pub environment: Option<String>,
+    #[serde(default)]
+    pub region: Option<String>,
+    /// Generated with `close_on_deletion = true` (listed in `close_on_removal:`).
+    #[serde(default)]
+    pub close_on_deletion: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LockedId {
+    #[serde(default)]
+    pub id: Option<String>,
+}
+
+/// A rename: Terraform resource addresses.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Move {
+    pub from: String,
+    pub to: String,
+}
+
+/// The lock path for a blueprint path.
+pub fn path_for(blueprint: &Path) -> PathBuf {
+    blueprint.parent().unwrap_or(Path::new("")).join(FILE)
+}
+
+/// A resource address landform writes: `aws_<type>.<identifier>`.
+pub fn is_address(s: &str) -> bool {
+    match s.split_once('.') {
+        Some((ty, name)) => {
+            ty.starts_with("aws_")
+                && ty.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                && is_identifier(name)
+        }
+        None => false,
+    }
+}
+
+/// A Terraform identifier landform may emit as a resource name.
+pub fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// Reads the lock beside a blueprint: None when there is none yet.
+pub fn read(path: &Path) -> Result<Option<Lock>, Vec<Diagnostic>> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => parse(path, &text).map(Some),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(vec![Diagnostic::error(format!(
+            "cannot read {}: {e}",
+            path.display()
+        ))]),
+    }
+}
+
+/// Parses lock text; `path` is for messages.
+pub fn parse(path: &Path, text: &str) -> Result<Lock, Vec<Diagnostic>> {
+    let source = Source::new(path, text);
+    let lock: Lock = serde_yaml::from_str(text).map_err(|e| {
+        let d = Diagnostic::error(format!("{} is not a valid lock file: {e}", path.display()));
+        vec![d.with_help(
+            "the lock is written by `landform generate`; restore it from version control",
+        )]
+    })?;
+    let mut errors = Vec::new();
+    if lock.version != 1 {
+        errors.push(
+            Diagnostic::error(format!("unsupported lock version {}", lock.version))
+                .at_value(&source, "version")
+                .with_help("this landform reads lock version 1"),
+        );
+    }
+    let keys = lock
+        .accounts
+        .keys()
+        .map(|k| ("accounts", k))
+        .chain(lock.removed.keys().map(|k| ("removed", k)))
+        .chain(
+            lock.organizational_units
+                .keys()
+                .map(|k| ("organizational_units", k)),
+        )
+        .chain(lock.policies.keys().map(|k| ("policies", k)))
+        .chain(lock.permission_sets.keys().map(|k| ("permission_sets", k)));
+    for (section, key) in keys {
+        if !is_identifier(key) {
+            errors.push(
+                Diagnostic::error(format!("`{key}` is not a valid key in the lock"))
+                    .at_key(&source, &format!("{section}.{key}"))
+                    .with_help("lock keys are Terraform identifiers: restore the lock from version control"),
+            );
+        }
+    }
+    for (i, m) in lock.moved.iter().enumerate() {
+        for (field, addr) in [("from", &m.from), ("to", &m.to)] {
+            if !is_address(addr) {
+                errors.push(
+                    Diagnostic::error(format!("`{addr}` is not a resource address"))
+                        .at_value(&source, &format!("moved[{i}].{field}"))
+                        .with_help("restore the lock from version control"),
+                );
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(lock)
+    } else {
+        Err(errors)
+    }
+}
+
+/// A YAML double-quoted string (JSON string syntax is valid YAML).
+fn q(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_default()
+}
+
+fn flow(fields: &[(&str, Option<&str>)]) -> String {
+    let inner: Vec<String> = fields
+        .iter()
+        .filter_map(|(k, v)| v.map(|v| format!("{k}: {}", q(v))))
+        .collect();
+    if inner.is_empty() {
+        return "{}".to_string();
+    }
+    format!("{{ {} }}", inner.join(", "))
+}
+
+fn account_line(key: &str, a: &LockedAccount) -> String {
+    let mut s = flow(&[
+        ("email", Some(&a.email)),
+        ("name", a.name.as_deref()),
+        ("id", a.id.as_deref()),
+        ("ou", a.ou.as_deref()),
+        ("workload", a.workload.as_deref()),
+        ("environment", a.environment.as_deref()),
+        ("region", a.region.as_deref()),
+    ]);
+    if a.close_on_deletion {
+        s.truncate(s.len() - 2);
+        s.push_str(", close_on_deletion: true }");
+    }
+    format!("  {key}: {s}\n")
+}
+
+impl Lock {
+    pub fn new() -> Lock {
+        Lock {
+            version: 1,
+            ..Lock::default()
+        }
+    }
+
+    /// The lock as written to disk.
+    pub fn to_text(&self) -> String {
+        let mut s = String::from(
+            "# landform.lock: written by `landform generate`. Commit it with the blueprint and\n\
+             # review its changes: each account key's root email is its identity in AWS.\n",
+        );
+        s.push_str("version: 1\n");
+        if let Some(p) = &self.email_pattern {
+            s.push_str(&format!("email_pattern: {}\n", q(p)));
+        }
+        let org = &self.organization;
+        if org.id.is_some() || org.root_id.is_some() {
+            s.push_str(&format!(
+                "organization: {}\n",
+                flow(&[
+                    ("id", org.id.as_deref()),
+                    ("root_id", org.root_id.as_deref())
+                ])
+            ));
+        }
+        s.push_str("accounts:");
+        s.push_str(if self.accounts.is_empty() {
+            " {}\n"
+        } else {
+            "\n"
+        });
+        for (k, a) in &self.accounts {
+            s.push_str(&account_line(k, a));
+        }
+        for (section, map) in [
+            ("organizational_units", &self.organizational_units),
+            ("policies", &self.policies),
+            ("permission_sets", &self.permission_sets),
+        ] {
+            if map.is_empty() {
+                continue;
+            }
+            s.push_str(&format!("{section}:\n"));
+            for (k, v) in map {
+                s.push_str(&format!("  {k}: {}\n", flow(&[("id", v.id.as_deref())])));
+            }
+        }
+        if !self.moved.is_empty() {
+            s.push_str("moved:\n");
+            for m in &self.moved {
+                s.push_str(&format!(
+                    "  - {}\n",
+                    flow(&[("from", Some(&m.from)), ("to", Some(&m.to))])
+                ));
+            }
+        }
+        if !self.removed.is_empty() {
+            s.push_str("removed:\n");
+            for (k, a) in &self.removed {
+                s.push_str(&account_line(k, a));
+            }
+        }
+        s
+    }
+}

@@ -1,0 +1,21 @@
+use serde::Serialize;
+
+/// A `moved` block: the state at `from` now belongs to `to` (Terraform addresses).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Moved {
+    pub from: String,
+    pub to: String,
+}
+
+/// A `removed` block: Terraform forgets `from`; the object stays in AWS.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Removed {
+    pub from: String,
+}
+
+/// An `import` block: the existing object `id` becomes the resource `to`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Import {
+    pub to: String,
+    pub id: String,
+}

@@ -1,0 +1,303 @@
+"""Start/stop an in-process moto server on loopback, with the patches the
+hashicorp/aws provider needs for a landing zone.
+
+moto 5.2.x lacks (or the provider trips over):
+  * SSO Admin: ListTagsForResource, TagResource, UntagResource,
+    DescribePermissionSetProvisioningStatus (without them the provider's
+    permission-set create hangs until its timeout).
+  * Account Management: PutAccountName (REST POST /putAccountName), which the
+    provider calls to rename an aws_organizations_account in place.
+
+The patches are applied once, in-process, before ThreadedMotoServer starts.
+They do not rely on botocore knowing the operations (PutAccountName is
+missing from older botocore models, e.g. the one pinned by checkov).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import threading
+import time
+import urllib.request
+from typing import Any
+
+_PATCHED = False
+_LOCK = threading.Lock()
+
+# How often each patched operation was served (for tests / diagnostics).
+CALLS: dict[str, int] = {}
+
+
+def _count(op: str) -> None:
+    CALLS[op] = CALLS.get(op, 0) + 1
+
+
+# (account, region, resource arn) -> {key: value}
+_SSO_TAGS: dict[tuple[str, str, str], dict[str, str]] = {}
+# (account, region, request id) -> provisioning status dict
+_SSO_PROVISIONING: dict[tuple[str, str, str], dict[str, Any]] = {}
+
+
+def _tags_to_dict(tags: Any) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for t in tags or []:
+        if isinstance(t, dict) and "Key" in t:
+            out[t["Key"]] = t.get("Value", "")
+    return out
+
+
+def _patch_ssoadmin() -> None:
+    from moto.core.utils import unix_time
+    from moto.ssoadmin.responses import SSOAdminResponse
+
+    def _tag_store(self: SSOAdminResponse, arn: str) -> dict[str, str]:
+        key = (self.current_account, self.region, arn)
+        if key not in _SSO_TAGS:
+            seed: dict[str, str] = {}
+            # Seed from tags given at CreatePermissionSet time.
+            for ps in self.ssoadmin_backend.permission_sets:
+                if ps.permission_set_arn == arn:
+                    seed = _tags_to_dict(ps.tags)
+            _SSO_TAGS[key] = seed
+        return _SSO_TAGS[key]
+
+    def list_tags_for_resource(self: SSOAdminResponse) -> str:
+        _count("sso-admin:ListTagsForResource")
+        arn = self._get_param("ResourceArn")
+        tags = _tag_store(self, arn)
+        return json.dumps(
+            {"Tags": [{"Key": k, "Value": v} for k, v in sorted(tags.items())]}
+        )
+
+    def tag_resource(self: SSOAdminResponse) -> str:
+        _count("sso-admin:TagResource")
+        arn = self._get_param("ResourceArn")
+        _tag_store(self, arn).update(_tags_to_dict(self._get_param("Tags")))
+        return "{}"
+
+    def untag_resource(self: SSOAdminResponse) -> str:
+        _count("sso-admin:UntagResource")
+        arn = self._get_param("ResourceArn")
+        store = _tag_store(self, arn)
+        for k in self._get_param("TagKeys") or []:
+            store.pop(k, None)
+        return "{}"
+
+    orig_provision = SSOAdminResponse.provision_permission_set
+
+    def provision_permission_set(self: SSOAdminResponse) -> str:
+        _count("sso-admin:ProvisionPermissionSet")
+        body = json.loads(orig_provision(self))
+        status = body.get("PermissionSetProvisioningStatus", {})
+        if status.get("RequestId"):
+            _SSO_PROVISIONING[
+                (self.current_account, self.region, status["RequestId"])
+            ] = dict(status)
+        return json.dumps(body)
+
+    def describe_permission_set_provisioning_status(self: SSOAdminResponse) -> str:
+        _count("sso-admin:DescribePermissionSetProvisioningStatus")
+        request_id = self._get_param("ProvisionPermissionSetRequestId")
+        status = _SSO_PROVISIONING.get((self.current_account, self.region, request_id))
+        if status is None:
+            status = {
+                "AccountId": self.current_account,
+                "CreatedDate": unix_time(),
+                "RequestId": request_id,
+                "Status": "SUCCEEDED",
+            }
+        return json.dumps({"PermissionSetProvisioningStatus": status})
+
+    # moto bug: _find_managed_policy reads the policy's "path" but the bundled
+    # data has "Path", so every non-root AWS managed policy (e.g.
+    # job-function/ViewOnlyAccess) is reported as missing.
+    from moto.iam.aws_managed_policies import aws_managed_policies_data
+    from moto.ssoadmin.exceptions import ResourceNotFoundException
+    from moto.ssoadmin.models import ManagedPolicy, SSOAdminBackend
+
+    def _find_managed_policy(self: SSOAdminBackend, managed_policy_arn: str) -> Any:
+        if self.aws_managed_policies is None:
+            self.aws_managed_policies = json.loads(aws_managed_policies_data)
+        policy_name = managed_policy_arn.split("/")[-1]
+        managed = self.aws_managed_policies.get(policy_name)
+        if managed is not None:
+            path = managed.get("Path") or managed.get("path") or "/"
+            if managed_policy_arn == f"arn:{self.partition}:iam::aws:policy{path}{policy_name}":
+                return ManagedPolicy(managed_policy_arn, policy_name)
+        raise ResourceNotFoundException(f"Policy does not exist with ARN: {managed_policy_arn}")
+
+    SSOAdminBackend._find_managed_policy = _find_managed_policy  # type: ignore[method-assign]
+
+    SSOAdminResponse.list_tags_for_resource = list_tags_for_resource  # type: ignore[attr-defined]
+    SSOAdminResponse.tag_resource = tag_resource  # type: ignore[attr-defined]
+    SSOAdminResponse.untag_resource = untag_resource  # type: ignore[attr-defined]
+    SSOAdminResponse.provision_permission_set = provision_permission_set  # type: ignore[method-assign]
+    SSOAdminResponse.describe_permission_set_provisioning_status = (  # type: ignore[attr-defined]
+        describe_permission_set_provisioning_status
+    )
+
+
+def _find_org_account(account_id: str) -> Any:
+    """The FakeAccount with this id in any organization moto holds, or None."""
+    from moto.organizations.models import organizations_backends
+
+    for _acct, regions in list(organizations_backends.items()):
+        for _region, backend in list(regions.items()):
+            for acc in getattr(backend, "accounts", []):
+                if acc.id == account_id:
+                    return acc
+    return None
+
+
+def _json_error(status: int, code: str, message: str) -> tuple[int, dict[str, str], str]:
+    return (
+        status,
+        {"Content-Type": "application/json", "X-Amzn-ErrorType": code},
+        json.dumps({"__type": code, "message": message}),
+    )
+
+
+def _patch_account() -> None:
+    import moto.account.urls as account_urls
+    from moto.account.responses import AccountResponse
+
+    def put_account_name(request: Any, full_url: str, headers: Any) -> Any:
+        _count("account:PutAccountName")
+        resp = AccountResponse()
+        resp.setup_class(request, full_url, headers)
+        try:
+            body = json.loads(resp.body or "{}")
+        except ValueError:
+            body = {}
+        account_id = body.get("AccountId") or resp.current_account
+        name = body.get("AccountName")
+        if not name:
+            return _json_error(400, "ValidationException", "AccountName is required")
+        acc = _find_org_account(account_id)
+        if acc is None:
+            return _json_error(
+                404, "ResourceNotFoundException", f"Account {account_id} not found"
+            )
+        acc.name = name
+        return 200, {"Content-Type": "application/json"}, ""
+
+    def get_account_information(request: Any, full_url: str, headers: Any) -> Any:
+        _count("account:GetAccountInformation")
+        resp = AccountResponse()
+        resp.setup_class(request, full_url, headers)
+        try:
+            body = json.loads(resp.body or "{}")
+        except ValueError:
+            body = {}
+        account_id = body.get("AccountId") or resp.current_account
+        acc = _find_org_account(account_id)
+        if acc is None:
+            return _json_error(
+                404, "ResourceNotFoundException", f"Account {account_id} not found"
+            )
+        return (
+            200,
+            {"Content-Type": "application/json"},
+            json.dumps(
+                {
+                    "AccountId": acc.id,
+                    "AccountName": acc.name,
+                    "AccountCreatedDate": acc.create_time.isoformat(),
+                }
+            ),
+        )
+
+    account_urls.url_paths["{0}/putAccountName$"] = put_account_name
+    account_urls.url_paths["{0}/getAccountInformation$"] = get_account_information
+
+
+def _patch_backup_policy() -> None:
+    """moto lists BACKUP_POLICY as supported but has no ARN format for it, so CreatePolicy of
+    a backup policy raises NotImplementedError (a 500). Give it the ARN AWS uses."""
+    from moto.organizations import models as org_models
+
+    original_init = org_models.FakePolicy.__init__
+
+    def init(self: Any, organization: Any, **kwargs: Any) -> None:
+        if kwargs.get("Type") != "BACKUP_POLICY":
+            original_init(self, organization, **kwargs)
+            return
+        kwargs = dict(kwargs, Type="TAG_POLICY")
+        original_init(self, organization, **kwargs)
+        _count("CreatePolicy(BACKUP_POLICY)")
+        self.type = "BACKUP_POLICY"
+        self._arn_format = "arn:{0}:organizations::{1}:policy/{2}/backup_policy/{3}"
+
+    org_models.FakePolicy.__init__ = init
+
+
+def _patch_trusted_services() -> None:
+    """moto's list of principals for EnableAWSServiceAccess lacks GuardDuty Malware Protection
+    (`malware-protection.guardduty.amazonaws.com`, which AWS Organizations lists for GuardDuty),
+    so trusting it fails with "unrecognized service principal". Add it to the list; the API
+    itself is moto's."""
+    from moto.organizations import models as org_models
+
+    for principal in ("malware-protection.guardduty.amazonaws.com",):
+        if principal not in org_models.FakeServiceAccess.TRUSTED_SERVICES:
+            org_models.FakeServiceAccess.TRUSTED_SERVICES.append(principal)
+
+
+def apply_patches() -> None:
+    global _PATCHED
+    with _LOCK:
+        if _PATCHED:
+            return
+        _patch_ssoadmin()
+        _patch_account()
+        _patch_backup_policy()
+        _patch_trusted_services()
+        _PATCHED = True
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(timeout: float = 20.0) -> tuple[Any, str]:
+    """Start a patched moto server on 127.0.0.1:<free port>.
+
+    Returns (server, endpoint_url). Always pair with stop(server)."""
+    # AWS managed IAM policies (arn:aws:iam::aws:policy/...) are only
+    # attachable in moto when loaded; must be set before any IAM backend exists.
+    os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+    apply_patches()
+    import logging
+
+    from moto.server import ThreadedMotoServer
+
+    # werkzeug logs every request at INFO; keep the report readable.
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+
+    port = _free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    endpoint = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(endpoint + "/moto-api/", timeout=2) as r:
+                r.read()
+            break
+        except Exception:
+            if time.monotonic() > deadline:
+                stop(server)
+                raise RuntimeError(f"moto server did not come up on {endpoint}")
+            time.sleep(0.1)
+    return server, endpoint
+
+
+def stop(server: Any) -> None:
+    try:
+        server.stop()
+    except Exception:
+        pass

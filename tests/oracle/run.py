@@ -1,0 +1,756 @@
+#!/usr/bin/env python3
+"""landform oracle: apply generated Terraform stacks with the real terraform
+CLI and hashicorp/aws provider against moto on loopback, then check moto's
+state against landform's Model (JSON).
+
+    python run.py --tree OUT_DIR --stacks organization,identity-center \
+        --model MODEL.json [--timeout 600] [--keep]
+
+Exit status: 0 when every stack applied, re-planned clean and every check
+matched; 1 on any mismatch or failure; 2 on usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+
+import emulator  # noqa: E402
+import override  # noqa: E402
+
+MANAGEMENT_ROLE = "OrganizationAccountAccessRole"
+
+
+class OracleError(Exception):
+    """A stack failed to init/apply/plan (as opposed to a state mismatch)."""
+
+
+# --------------------------------------------------------------------------
+# terraform plumbing
+# --------------------------------------------------------------------------
+
+
+def find_plugin_dir() -> Path:
+    cands = []
+    env = os.environ.get("LANDFORM_TF_PLUGIN_DIR")
+    if env:
+        cands.append(Path(env))
+    cands += [Path("/opt/tf-plugins"), Path.home() / ".terraform.d" / "plugins"]
+    for c in cands:
+        if (c / "registry.terraform.io" / "hashicorp" / "aws").is_dir():
+            return c
+    raise OracleError(
+        "no terraform provider mirror found (set LANDFORM_TF_PLUGIN_DIR; looked in "
+        + ", ".join(str(c) for c in cands)
+        + ")"
+    )
+
+
+def terraform_env(cli_config: Path) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("AWS_", "TF_")) or k in ("TF_LOG", "TF_LOG_PATH")
+    }
+    env.update(
+        {
+            "TF_CLI_CONFIG_FILE": str(cli_config),
+            "TF_IN_AUTOMATION": "1",
+            "TF_INPUT": "0",
+            "CHECKPOINT_DISABLE": "1",
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_EC2_METADATA_DISABLED": "true",
+            "AWS_CONFIG_FILE": os.devnull,
+            "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+            "NO_PROXY": "127.0.0.1,localhost",
+            "no_proxy": "127.0.0.1,localhost",
+        }
+    )
+    for k in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"):
+        env.pop(k, None)
+    return env
+
+
+@dataclass
+class Proc:
+    rc: int
+    out: str
+    seconds: float
+
+
+def run_cmd(args: list[str], cwd: Path, env: dict[str, str], timeout: float) -> Proc:
+    """Run a command in its own process group; kill the whole group on timeout."""
+    if timeout <= 0:
+        raise OracleError(f"time budget exhausted before: {' '.join(args)}")
+    t0 = time.monotonic()
+    p = subprocess.Popen(
+        args,
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        out, _ = p.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        try:
+            os.killpg(p.pid, signal.SIGTERM)
+            try:
+                out, _ = p.communicate(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(p.pid, signal.SIGKILL)
+                out, _ = p.communicate(timeout=10)
+        except ProcessLookupError:
+            out = ""
+        raise OracleError(
+            f"timed out after {timeout:.0f}s: {' '.join(args)}\n{_tail(out or '')}"
+        )
+    return Proc(p.returncode, out, time.monotonic() - t0)
+
+
+def _tail(text: str, lines: int = 60) -> str:
+    return "\n".join(text.rstrip().splitlines()[-lines:])
+
+
+_APPLY_RE = re.compile(r"Resources: (\d+) added, (\d+) changed, (\d+) destroyed")
+
+
+@dataclass
+class StackResult:
+    stack: str
+    workdir: Path
+    init_s: float = 0.0
+    apply_s: float = 0.0
+    plan_s: float = 0.0
+    added: int = 0
+    changed: int = 0
+    destroyed: int = 0
+    plan_clean: bool = False
+    error: str | None = None
+
+
+class Deadline:
+    def __init__(self, seconds: float):
+        self.end = time.monotonic() + seconds
+
+    def left(self) -> float:
+        return self.end - time.monotonic()
+
+
+def prepare_stack(src: Path, workdir: Path, endpoint: str) -> None:
+    if workdir.exists():
+        shutil.rmtree(workdir)
+    shutil.copytree(
+        src, workdir, ignore=shutil.ignore_patterns(".terraform", "*.tfstate*", ".terraform.lock.hcl")
+    )
+    override.write_override(workdir, endpoint)
+
+
+def tf_init(workdir: Path, env: dict[str, str], plugin_dir: Path, deadline: Deadline) -> Proc:
+    p = run_cmd(
+        ["terraform", "init", "-input=false", "-no-color", f"-plugin-dir={plugin_dir}"],
+        workdir,
+        env,
+        deadline.left(),
+    )
+    if p.rc != 0:
+        raise OracleError(f"terraform init failed (rc={p.rc}):\n{_tail(p.out)}")
+    return p
+
+
+def tf_apply(workdir: Path, env: dict[str, str], deadline: Deadline) -> tuple[Proc, tuple[int, int, int]]:
+    p = run_cmd(
+        ["terraform", "apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=20"],
+        workdir,
+        env,
+        deadline.left(),
+    )
+    if p.rc != 0:
+        raise OracleError(f"terraform apply failed (rc={p.rc}):\n{_errors(p.out)}")
+    m = _APPLY_RE.search(p.out)
+    counts = (int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else (0, 0, 0)
+    return p, counts
+
+
+def tf_plan(workdir: Path, env: dict[str, str], deadline: Deadline, extra: list[str] | None = None) -> Proc:
+    return run_cmd(
+        ["terraform", "plan", "-detailed-exitcode", "-input=false", "-no-color", "-lock=false"]
+        + (extra or []),
+        workdir,
+        env,
+        deadline.left(),
+    )
+
+
+def apply_stack(
+    stack: str,
+    src: Path,
+    workdir: Path,
+    endpoint: str,
+    env: dict[str, str],
+    plugin_dir: Path,
+    deadline: Deadline,
+    log: Callable[[str], None] = print,
+) -> StackResult:
+    """Copy, override, init, apply, re-plan one stack. Never raises OracleError:
+    failures are recorded in StackResult.error."""
+    res = StackResult(stack, workdir)
+    try:
+        if not src.is_dir():
+            raise OracleError(f"stack directory not found: {src}")
+        prepare_stack(src, workdir, endpoint)
+        res.init_s = tf_init(workdir, env, plugin_dir, deadline).seconds
+        p, (res.added, res.changed, res.destroyed) = tf_apply(workdir, env, deadline)
+        res.apply_s = p.seconds
+        p = tf_plan(workdir, env, deadline)
+        res.plan_s = p.seconds
+        if p.rc == 0:
+            res.plan_clean = True
+        elif p.rc == 2:
+            raise OracleError("re-plan after apply is not empty (perpetual diff):\n" + _plan_body(p.out))
+        else:
+            raise OracleError(f"terraform plan failed (rc={p.rc}):\n{_tail(p.out)}")
+    except OracleError as e:
+        res.error = str(e)
+    return res
+
+
+def _errors(out: str) -> str:
+    """The `Error:` sections of terraform output (or its tail)."""
+    i = out.find("Error: ")
+    return _tail(out[i:] if i >= 0 else out, 120)
+
+
+def _plan_body(out: str) -> str:
+    i = out.find("Terraform will perform")
+    return _tail(out[i:] if i >= 0 else out, 200)
+
+
+# --------------------------------------------------------------------------
+# boto3 side
+# --------------------------------------------------------------------------
+
+
+class Clients:
+    """Lazily created boto3 clients against the emulator, in the home region."""
+
+    def __init__(self, endpoint: str, region: str):
+        import boto3
+        from botocore.config import Config
+
+        self.endpoint = endpoint
+        self.region = region
+        self._session = boto3.session.Session(
+            aws_access_key_id="testing", aws_secret_access_key="testing", region_name=region
+        )
+        self._config = Config(
+            retries={"max_attempts": 2, "mode": "standard"}, connect_timeout=5, read_timeout=60
+        )
+        self._cache: dict[str, Any] = {}
+
+    def __call__(self, service: str) -> Any:
+        if service not in self._cache:
+            self._cache[service] = self._session.client(
+                service, endpoint_url=self.endpoint, config=self._config
+            )
+        return self._cache[service]
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self(name.replace("_", "-"))
+
+
+def _pages(client: Any, op: str, key: str, **kw: Any) -> list[Any]:
+    out: list[Any] = []
+    if client.can_paginate(op):
+        for page in client.get_paginator(op).paginate(**kw):
+            out.extend(page.get(key, []))
+    else:
+        out.extend(getattr(client, op)(**kw).get(key, []))
+    return out
+
+
+def _fmt(v: Any) -> str:
+    return json.dumps(v, sort_keys=True, separators=(",", ":"))
+
+
+# --------------------------------------------------------------------------
+# checks
+# --------------------------------------------------------------------------
+
+ALL_POLICY_TYPES = [
+    "SERVICE_CONTROL_POLICY",
+    "RESOURCE_CONTROL_POLICY",
+    "TAG_POLICY",
+    "BACKUP_POLICY",
+    "AISERVICES_OPT_OUT_POLICY",
+]
+
+
+@dataclass
+class OrgState:
+    """Emulator organization state, with model keys resolved to ids."""
+
+    root_id: str = ""
+    management_id: str = ""
+    ou_ids: dict[str, str] = field(default_factory=dict)  # model OU key -> id
+    account_ids: dict[str, str] = field(default_factory=dict)  # model account key -> id
+    accounts: list[dict[str, Any]] = field(default_factory=list)
+
+
+def resolve_org(clients: Clients, model: dict[str, Any], errs: list[str] | None = None) -> OrgState:
+    """Walk the emulator's OU tree and accounts, mapping model keys to ids.
+    Mismatches found on the way are appended to errs."""
+    errs = errs if errs is not None else []
+    org = clients.organizations
+    st = OrgState()
+    st.management_id = org.describe_organization()["Organization"]["MasterAccountId"]
+    st.root_id = org.list_roots()["Roots"][0]["Id"]
+
+    # actual tree: id -> (name, parent id)
+    actual: dict[str, tuple[str, str]] = {}
+    queue = [st.root_id]
+    while queue:
+        parent = queue.pop(0)
+        for ou in _pages(org, "list_organizational_units_for_parent", "OrganizationalUnits", ParentId=parent):
+            actual[ou["Id"]] = (ou["Name"], parent)
+            queue.append(ou["Id"])
+
+    def path_of(ou_id: str) -> str:
+        parts = []
+        while ou_id in actual:
+            parts.append(actual[ou_id][0])
+            ou_id = actual[ou_id][1]
+        return "/" + "/".join(reversed(parts))
+
+    model_ous = {o["key"]: o for o in model.get("ous", [])}
+    resolved: dict[str, str | None] = {}
+
+    def resolve(key: str, stack: tuple[str, ...] = ()) -> str | None:
+        if key in resolved:
+            return resolved[key]
+        if key in stack or key not in model_ous:
+            errs.append(f"model: OU {key!r} has an unknown or cyclic parent chain")
+            resolved[key] = None
+            return None
+        o = model_ous[key]
+        parent_id = st.root_id if o.get("parent") is None else resolve(o["parent"], stack + (key,))
+        found = None
+        if parent_id is not None:
+            hits = [i for i, (n, p) in actual.items() if n == o["name"] and p == parent_id]
+            if len(hits) > 1:
+                errs.append(f"OU {key!r}: {len(hits)} OUs named {o['name']!r} under {path_of(parent_id) if parent_id != st.root_id else 'root'}")
+            if hits:
+                found = hits[0]
+            else:
+                where = "root" if parent_id == st.root_id else f"OU {path_of(parent_id)}"
+                elsewhere = [path_of(i) for i, (n, _) in actual.items() if n == o["name"]]
+                hint = f" (found at {', '.join(elsewhere)})" if elsewhere else ""
+                errs.append(f"OU {key!r}: no OU named {o['name']!r} under {where}{hint}")
+        resolved[key] = found
+        return found
+
+    for key in model_ous:
+        r = resolve(key)
+        if r:
+            st.ou_ids[key] = r
+    known = set(st.ou_ids.values())
+    for i in actual:
+        if i not in known:
+            errs.append(f"unexpected OU {path_of(i)} ({i}) not in the model")
+
+    st.accounts = _pages(org, "list_accounts", "Accounts")
+    by_email: dict[str, list[dict[str, Any]]] = {}
+    for a in st.accounts:
+        by_email.setdefault(a["Email"], []).append(a)
+    for ma in model.get("accounts", []):
+        hits = by_email.get(ma["email"], [])
+        if len(hits) != 1:
+            errs.append(f"account {ma['key']!r}: expected one account with email {ma['email']!r}, found {len(hits)}")
+        if hits:
+            st.account_ids[ma["key"]] = hits[0]["Id"]
+    return st
+
+
+def substitute(doc: Any, subs: list[dict[str, str]], org_id: str, st: "OrgState") -> Any:
+    """The model document with the tokens Terraform replaces at apply time filled in:
+    `{{org_id}}` by the organization id, `{{account_id.KEY}}` by that account's id."""
+    if not subs:
+        return doc
+    text = json.dumps(doc)
+    for sub in subs:
+        token = sub["token"]
+        if token == "{{org_id}}":
+            value = org_id
+        elif token.startswith("{{account_id.") and token.endswith("}}"):
+            value = st.account_ids.get(token[len("{{account_id."):-2], token)
+        else:
+            value = token
+        text = text.replace(token, value)
+    return json.loads(text)
+
+
+def check_organization(clients: Clients, model: dict[str, Any]) -> list[str]:
+    errs: list[str] = []
+    org = clients.organizations
+    mo = model.get("organization", {})
+    st = resolve_org(clients, model, errs)
+    ou_path = {v: k for k, v in st.ou_ids.items()}
+    org_id = org.describe_organization()["Organization"]["Id"]
+
+    def describe_parent(pid: str) -> str:
+        return "root" if pid == st.root_id else f"ou:{ou_path.get(pid, pid)}"
+
+    # organization-level settings
+    roots = org.list_roots()["Roots"]
+    enabled = sorted(t["Type"] for t in roots[0].get("PolicyTypes", []) if t.get("Status") == "ENABLED")
+    want = sorted(mo.get("enabled_policy_types", []))
+    if enabled != want:
+        errs.append(f"organization: enabled policy types {enabled} != model {want}")
+    try:
+        principals = sorted(
+            p["ServicePrincipal"]
+            for p in _pages(org, "list_aws_service_access_for_organization", "EnabledServicePrincipals")
+        )
+        want = sorted(mo.get("service_access_principals", []))
+        if principals != want:
+            errs.append(f"organization: service access principals {principals} != model {want}")
+    except Exception as e:  # emulator may not support it
+        errs.append(f"organization: could not list service access principals: {e}")
+
+    # accounts
+    model_ids = set()
+    for ma in model.get("accounts", []):
+        aid = st.account_ids.get(ma["key"])
+        if not aid:
+            continue
+        model_ids.add(aid)
+        acct = next(a for a in st.accounts if a["Id"] == aid)
+        if acct["Name"] != ma["name"]:
+            errs.append(f"account {ma['key']!r}: name {acct['Name']!r} != model {ma['name']!r}")
+        parents = org.list_parents(ChildId=aid)["Parents"]
+        pid = parents[0]["Id"] if parents else None
+        want_pid = st.root_id if ma.get("ou") is None else st.ou_ids.get(ma["ou"])
+        if ma.get("ou") is not None and want_pid is None:
+            errs.append(f"account {ma['key']!r}: model OU {ma['ou']!r} was not found; account is under {describe_parent(pid) if pid else '?'}")
+        elif pid != want_pid:
+            errs.append(
+                f"account {ma['key']!r}: parent {describe_parent(pid) if pid else None} != model "
+                f"{'root' if ma.get('ou') is None else 'ou:' + ma['ou']}"
+            )
+        tags = {t["Key"]: t["Value"] for t in _pages(org, "list_tags_for_resource", "Tags", ResourceId=aid)}
+        want_tags = ma.get("tags", {}) or {}
+        if tags != want_tags:
+            missing = {k: v for k, v in want_tags.items() if tags.get(k) != v}
+            extra = {k: v for k, v in tags.items() if k not in want_tags}
+            errs.append(
+                f"account {ma['key']!r}: tags differ; missing/wrong {_fmt(missing)}, unexpected {_fmt(extra)}"
+            )
+    for a in st.accounts:
+        if a["Id"] not in model_ids and a["Id"] != st.management_id:
+            errs.append(f"unexpected account {a['Name']!r} <{a['Email']}> ({a['Id']}) not in the model")
+
+    # policies
+    def target_id(t: Any) -> str | None:
+        # landform serializes targets as {"kind": "root"} / {"kind": "ou", "key": ...}.
+        if isinstance(t, dict):
+            t = t["kind"] if t.get("kind") == "root" else f"{t.get('kind')}:{t.get('key')}"
+        if t == "root":
+            return st.root_id
+        kind, _, key = t.partition(":")
+        if kind == "ou":
+            return st.ou_ids.get(key)
+        if kind == "account":
+            return st.account_ids.get(key)
+        return None
+
+    def target_name(tid: str) -> str:
+        if tid == st.root_id:
+            return "root"
+        if tid in ou_path:
+            return f"ou:{ou_path[tid]}"
+        for k, v in st.account_ids.items():
+            if v == tid:
+                return f"account:{k}"
+        return tid
+
+    actual_policies: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    types = sorted(set(ALL_POLICY_TYPES) | {p["type"] for p in model.get("policies", [])})
+    for ptype in types:
+        try:
+            summaries = _pages(org, "list_policies", "Policies", Filter=ptype)
+        except Exception as e:
+            errs.append(f"policies: list_policies({ptype}) failed: {e}")
+            continue
+        for s in summaries:
+            if s.get("AwsManaged"):
+                continue
+            actual_policies.setdefault((s["Name"], ptype), []).append(s)
+    seen: set[str] = set()
+    for mp in model.get("policies", []):
+        hits = actual_policies.get((mp["name"], mp["type"]), [])
+        label = f"policy {mp['key']!r} ({mp['type']} {mp['name']!r})"
+        if len(hits) != 1:
+            errs.append(f"{label}: expected exactly one, found {len(hits)}")
+            if not hits:
+                continue
+        pol = org.describe_policy(PolicyId=hits[0]["Id"])["Policy"]
+        seen.add(hits[0]["Id"])
+        summ = pol["PolicySummary"]
+        if (summ.get("Description") or "") != (mp.get("description") or ""):
+            errs.append(f"{label}: description {summ.get('Description')!r} != model {mp.get('description')!r}")
+        try:
+            content = json.loads(pol["Content"])
+        except ValueError:
+            content = pol["Content"]
+        want_doc = substitute(mp.get("document"), mp.get("substitutions") or [], org_id, st)
+        if content != want_doc:
+            errs.append(f"{label}: content differs\n    emulator: {_fmt(content)}\n    model:    {_fmt(want_doc)}")
+        actual_targets = {
+            t["TargetId"] for t in _pages(org, "list_targets_for_policy", "Targets", PolicyId=hits[0]["Id"])
+        }
+        want_targets = set()
+        for t in mp.get("targets", []):
+            tid = target_id(t)
+            if tid is None:
+                errs.append(f"{label}: target {t!r} does not resolve in the emulator")
+            else:
+                want_targets.add(tid)
+        if actual_targets != want_targets:
+            errs.append(
+                f"{label}: attached to {sorted(target_name(t) for t in actual_targets)} "
+                f"!= model {sorted(target_name(t) for t in want_targets)}"
+            )
+    for (name, ptype), hits in sorted(actual_policies.items()):
+        for s in hits:
+            if s["Id"] not in seen and not any(
+                (mp["name"], mp["type"]) == (name, ptype) for mp in model.get("policies", [])
+            ):
+                errs.append(f"unexpected policy {ptype} {name!r} ({s['Id']}) not in the model")
+    return errs
+
+
+def check_identity_center(clients: Clients, model: dict[str, Any]) -> list[str]:
+    errs: list[str] = []
+    ic = model.get("identity_center") or {}
+    sso = clients("sso-admin")
+    ids = clients("identitystore")
+    instances = _pages(sso, "list_instances", "Instances")
+    if len(instances) != 1:
+        return [f"identity center: expected one SSO instance in {clients.region}, found {len(instances)}"]
+    inst_arn = instances[0]["InstanceArn"]
+    store_id = instances[0]["IdentityStoreId"]
+
+    # groups
+    groups = _pages(ids, "list_groups", "Groups", IdentityStoreId=store_id)
+    group_by_name: dict[str, list[str]] = {}
+    for g in groups:
+        group_by_name.setdefault(g["DisplayName"], []).append(g["GroupId"])
+    group_key_by_id: dict[str, str] = {}
+    for mg in ic.get("groups", []):
+        hits = group_by_name.get(mg["name"], [])
+        if len(hits) != 1:
+            errs.append(f"group {mg['key']!r}: expected one group named {mg['name']!r}, found {len(hits)}")
+        for h in hits:
+            group_key_by_id[h] = mg["key"]
+    model_group_names = {mg["name"] for mg in ic.get("groups", [])}
+    for name in sorted(set(group_by_name) - model_group_names):
+        errs.append(f"unexpected identity store group {name!r} not in the model")
+
+    # permission sets
+    ps_by_name: dict[str, list[dict[str, Any]]] = {}
+    for arn in _pages(sso, "list_permission_sets", "PermissionSets", InstanceArn=inst_arn):
+        ps = sso.describe_permission_set(InstanceArn=inst_arn, PermissionSetArn=arn)["PermissionSet"]
+        ps_by_name.setdefault(ps["Name"], []).append(ps)
+    ps_key_by_arn: dict[str, str] = {}
+    for mps in ic.get("permission_sets", []):
+        label = f"permission set {mps['key']!r} ({mps['name']!r})"
+        hits = ps_by_name.get(mps["name"], [])
+        if len(hits) != 1:
+            errs.append(f"{label}: expected exactly one, found {len(hits)}")
+            if not hits:
+                continue
+        ps = hits[0]
+        ps_key_by_arn[ps["PermissionSetArn"]] = mps["key"]
+        want_dur = mps.get("session_duration")
+        if want_dur is not None and ps.get("SessionDuration") != want_dur:
+            errs.append(f"{label}: session duration {ps.get('SessionDuration')!r} != model {want_dur!r}")
+        managed = sorted(
+            p["Arn"]
+            for p in _pages(
+                sso,
+                "list_managed_policies_in_permission_set",
+                "AttachedManagedPolicies",
+                InstanceArn=inst_arn,
+                PermissionSetArn=ps["PermissionSetArn"],
+            )
+        )
+        want = sorted(mps.get("managed", []))
+        if managed != want:
+            errs.append(f"{label}: managed policies {managed} != model {want}")
+    model_ps_names = {m["name"] for m in ic.get("permission_sets", [])}
+    for name in sorted(set(ps_by_name) - model_ps_names):
+        errs.append(f"unexpected permission set {name!r} not in the model")
+
+    # assignments: every (permission set, account) pair in the emulator
+    st = resolve_org(clients, model)
+    acct_key_by_id = {v: k for k, v in st.account_ids.items()}
+    actual: set[tuple[str, str, str]] = set()
+    for ps_list in ps_by_name.values():
+        for ps in ps_list:
+            for a in st.accounts:
+                for asg in _pages(
+                    sso,
+                    "list_account_assignments",
+                    "AccountAssignments",
+                    InstanceArn=inst_arn,
+                    AccountId=a["Id"],
+                    PermissionSetArn=ps["PermissionSetArn"],
+                ):
+                    if asg["PrincipalType"] == "GROUP":
+                        principal = "group:" + group_key_by_id.get(asg["PrincipalId"], asg["PrincipalId"])
+                    else:
+                        principal = f"{asg['PrincipalType'].lower()}:{asg['PrincipalId']}"
+                    actual.add(
+                        (
+                            principal,
+                            ps_key_by_arn.get(ps["PermissionSetArn"], ps["Name"]),
+                            acct_key_by_id.get(a["Id"], f"{a['Name']}({a['Id']})"),
+                        )
+                    )
+    expected = {("group:" + m["group"], m["permission_set"], m["account"]) for m in ic.get("assignments", [])}
+    for t in sorted(expected - actual):
+        errs.append(f"missing assignment {t[0]} -> permission set {t[1]!r} in account {t[2]!r}")
+    for t in sorted(actual - expected):
+        errs.append(f"unexpected assignment {t[0]} -> permission set {t[1]!r} in account {t[2]!r}")
+    return errs
+
+
+CHECKS: dict[str, Callable[[Clients, dict[str, Any]], list[str]]] = {
+    "organization": check_organization,
+    "identity-center": check_identity_center,
+}
+
+
+# --------------------------------------------------------------------------
+# driver
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class Report:
+    stacks: list[StackResult] = field(default_factory=list)
+    mismatches: dict[str, list[str]] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return (
+            not self.errors
+            and all(s.error is None and s.plan_clean for s in self.stacks)
+            and not any(self.mismatches.values())
+        )
+
+
+def run(
+    tree: Path,
+    stacks: list[str],
+    model: dict[str, Any],
+    timeout: float = 600,
+    keep: bool = False,
+    log: Callable[[str], None] = print,
+    workroot: Path | None = None,
+) -> Report:
+    deadline = Deadline(timeout)
+    report = Report()
+    region = (model.get("organization") or {}).get("home_region") or "us-east-1"
+    plugin_dir = find_plugin_dir()
+    tmp = Path(tempfile.mkdtemp(prefix="landform-oracle-", dir=workroot))
+    cli_config = tmp / "terraformrc"
+    cli_config.write_text("")
+    env = terraform_env(cli_config)
+    server = None
+    try:
+        server, endpoint = emulator.start()
+        log(f"emulator: {endpoint}  region: {region}  plugins: {plugin_dir}")
+        for stack in stacks:
+            res = apply_stack(stack, tree / stack, tmp / stack, endpoint, env, plugin_dir, deadline, log)
+            report.stacks.append(res)
+            if res.error:
+                log(f"[{stack}] FAILED: {res.error}")
+                break
+            log(
+                f"[{stack}] applied {res.added} resources in {res.apply_s:.1f} s "
+                f"(init {res.init_s:.1f} s), re-plan clean ({res.plan_s:.1f} s)"
+            )
+        clients = Clients(endpoint, region)
+        for res in report.stacks:
+            if res.error:
+                continue
+            check = CHECKS.get(res.stack)
+            if check is None:
+                log(f"[{res.stack}] no state check registered")
+                continue
+            try:
+                errs = check(clients, model)
+            except Exception as e:  # a check crashing is a failure, not a pass
+                errs = [f"check crashed: {type(e).__name__}: {e}"]
+            report.mismatches[res.stack] = errs
+            if errs:
+                log(f"[{res.stack}] {len(errs)} mismatch(es) against the model:")
+                for e in errs:
+                    log(f"  - {e}")
+            else:
+                log(f"[{res.stack}] emulator state matches the model")
+        if emulator.CALLS:
+            log("patched emulator operations served: " + ", ".join(f"{k}={v}" for k, v in sorted(emulator.CALLS.items())))
+    except Exception as e:
+        report.errors.append(f"{type(e).__name__}: {e}")
+        log(f"oracle error: {type(e).__name__}: {e}")
+    finally:
+        if server is not None:
+            emulator.stop(server)
+        if keep:
+            log(f"kept work directory: {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    log("ORACLE: PASS" if report.ok else "ORACLE: FAIL")
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--tree", required=True, type=Path, help="landform output directory (one subdirectory per stack)")
+    ap.add_argument("--stacks", required=True, help="comma-separated stack names, applied in order")
+    ap.add_argument("--model", required=True, type=Path, help="landform Model as JSON")
+    ap.add_argument("--timeout", type=float, default=600, help="overall time budget in seconds (default 600)")
+    ap.add_argument("--keep", action="store_true", help="keep the temporary work directories")
+    a = ap.parse_args(argv)
+    stacks = [s.strip() for s in a.stacks.split(",") if s.strip()]
+    model = json.loads(a.model.read_text(encoding="utf-8"))
+    report = run(a.tree, stacks, model, timeout=a.timeout, keep=a.keep)
+    return 0 if report.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
