@@ -8,9 +8,11 @@ mod backup;
 mod environment;
 mod guardrail;
 mod identity_center;
+mod logging;
 mod organization;
 mod ou;
 mod policy;
+mod security;
 mod selector;
 mod tagging;
 mod workload;
@@ -20,9 +22,11 @@ pub use backup::{Backup, BackupPlan};
 pub use environment::Environment;
 pub use guardrail::GuardrailUse;
 pub use identity_center::{AccessRule, Boundary, Group, IdentityCenter, PermissionSet, User};
+pub use logging::{CloudWatchLogs, Logging};
 pub use organization::{Limits, Organization};
 pub use ou::OrganizationalUnit;
 pub use policy::{CustomPolicy, PolicyType};
+pub use security::{STANDARDS, Security, standard};
 pub use selector::AccountSelector;
 pub use tagging::{TagRule, Tagging};
 pub use workload::Workload;
@@ -68,6 +72,12 @@ pub struct Blueprint {
     /// with `--allow-removal`; see `landform.lock` in the README.
     #[serde(default)]
     pub close_on_removal: Vec<String>,
+    /// The organization trail and the log archive bucket; absent: neither.
+    #[serde(default)]
+    pub logging: Option<Logging>,
+    /// Organization-wide security services; absent: none.
+    #[serde(default)]
+    pub security: Option<Security>,
 }
 
 /// The OU key that holds sandbox accounts.

@@ -4,7 +4,10 @@
 //! a stable key, a name, a root email, an OU and tags. Guardrails and custom policies become
 //! documents with resolved targets. A new account kind is a new loop in [`accounts`].
 
+mod foundation;
 pub mod identity_center;
+
+pub use foundation::region_key;
 
 use heck::{ToKebabCase, ToSnakeCase};
 use indexmap::IndexMap;
@@ -31,12 +34,18 @@ pub fn expand(loaded: &Loaded) -> Model {
     let ous = ous(bp, &accounts);
     let policies = policies(loaded, &accounts);
     let organization = organization(bp, &policies);
+    let logging = foundation::logging(bp, &accounts);
+    let security = foundation::security(bp, &accounts, logging.as_ref());
+    let stacks = foundation::stacks(logging.as_ref(), security.as_ref());
     let identity_center = identity_center::expand(loaded, &accounts, &ous);
     let mut model = Model {
         organization,
         ous,
         accounts,
         policies,
+        logging,
+        security,
+        stacks,
         identity_center,
         moved: Vec::new(),
         removed: Vec::new(),
@@ -91,6 +100,7 @@ fn organization(bp: &Blueprint, policies: &[Policy]) -> Organization {
     if policies.iter().any(|p| p.kind == PolicyType::Tag) {
         principals.push("tagpolicies.tag.amazonaws.com".to_string());
     }
+    principals.extend(foundation::service_principals(bp));
     principals.sort();
     principals.dedup();
     Organization {

@@ -3,12 +3,14 @@
 
 mod account;
 mod blocks;
+mod foundation;
 pub mod identity_center;
 mod ou;
 mod policy;
 
 pub use account::{Account, AccountKind};
 pub use blocks::{Import, Moved, Removed};
+pub use foundation::{Logging, Provider, Security, SecurityRegion, Stack, Standard};
 pub use ou::Ou;
 pub use policy::{Policy, PolicySource, Target};
 
@@ -31,6 +33,12 @@ pub struct Model {
     pub imports: Vec<Import>,
     /// The `identity-center` stack, when the blueprint has `identity_center:`.
     pub identity_center: Option<identity_center::IdentityCenter>,
+    /// The log-archive stack; None without `logging:`.
+    pub logging: Option<Logging>,
+    /// The security stack (services and the trail); None without `security:` and `logging:`.
+    pub security: Option<Security>,
+    /// The foundation stacks, in the order to apply after organization/ and identity-center/.
+    pub stacks: Vec<Stack>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -44,6 +44,20 @@ pub const TEMPLATES: &[(&str, &str)] = templates![
     "identity-center/groups.tf.tera",
     "identity-center/permission_sets.tf.tera",
     "identity-center/assignments.tf.tera",
+    "log-archive/terraform.tf.tera",
+    "log-archive/providers.tf.tera",
+    "log-archive/kms.tf.tera",
+    "log-archive/logs.tf.tera",
+    "log-archive/access_logs.tf.tera",
+    "log-archive/outputs.tf.tera",
+    "security/terraform.tf.tera",
+    "security/providers.tf.tera",
+    "security/admins.tf.tera",
+    "security/guardduty.tf.tera",
+    "security/securityhub.tf.tera",
+    "security/config.tf.tera",
+    "security/access_analyzer.tf.tera",
+    "security/trail.tf.tera",
 ];
 
 /// A template problem: which template, and Tera's report (with line and caret).

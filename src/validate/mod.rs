@@ -7,6 +7,7 @@
 
 mod accounts;
 mod documents;
+mod foundation;
 pub mod identity;
 mod keys;
 mod ous;
@@ -29,6 +30,7 @@ pub fn blueprint(loaded: &Loaded) -> Vec<Diagnostic> {
     policies::check_blueprint(loaded, &mut out);
     documents::check_blueprint(loaded, &mut out);
     identity::check(loaded, &mut out);
+    foundation::check(loaded, &mut out);
     out
 }
 

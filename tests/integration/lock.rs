@@ -318,7 +318,13 @@ fn a_renamed_from_that_names_nothing_is_a_warning() {
 #[test]
 fn removal_needs_the_flag_and_then_leaves_the_account_in_aws() {
     let f = minimal();
-    edit(&f, &[("  log_archive: { ou: security }\n", "")]);
+    edit(
+        &f,
+        &[
+            ("  log_archive: { ou: security }\n", ""),
+            ("  account: log_archive\n", "  account: security\n"),
+        ],
+    );
     let o = f.run(&["generate"]);
     assert_eq!(o.code, 2, "{}", o.text());
     assert!(
@@ -361,7 +367,13 @@ fn close_on_removal_closes_instead_of_forgetting() {
     f.run_ok(&["generate"]);
     let accounts = f.read("terraform/organization/accounts.tf");
     assert!(accounts.contains("email             = \"aws+log-archive@example.com\"\n  parent_id         = aws_organizations_organizational_unit.security.id\n  role_name         = \"OrganizationAccountAccessRole\"\n  close_on_deletion = true"), "{accounts}");
-    edit(&f, &[("  log_archive: { ou: security }\n", "")]);
+    edit(
+        &f,
+        &[
+            ("  log_archive: { ou: security }\n", ""),
+            ("  account: log_archive\n", "  account: security\n"),
+        ],
+    );
     let o = f.run_ok(&["generate", "--allow-removal"]);
     assert!(
         o.stdout
@@ -578,6 +590,7 @@ fn edits_regenerate_without_replacing_anything_in_the_emulator() {
                 "  security:    { ou: security }\n",
                 "  auditing:    { ou: security }\n",
             ),
+            ("  admin_account: security\n", "  admin_account: auditing\n"),
         ],
     );
     f.run_ok(&["generate", "-o", "after", "--allow-removal"]);

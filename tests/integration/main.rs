@@ -4,6 +4,7 @@ mod fixture;
 mod tools;
 
 mod cli;
+mod foundation;
 mod generate;
 mod identity;
 mod lock;

@@ -233,6 +233,18 @@ def _patch_backup_policy() -> None:
     org_models.FakePolicy.__init__ = init
 
 
+def _patch_trusted_services() -> None:
+    """moto's list of principals for EnableAWSServiceAccess lacks GuardDuty Malware Protection
+    (`malware-protection.guardduty.amazonaws.com`, which AWS Organizations lists for GuardDuty),
+    so trusting it fails with "unrecognized service principal". Add it to the list; the API
+    itself is moto's."""
+    from moto.organizations import models as org_models
+
+    for principal in ("malware-protection.guardduty.amazonaws.com",):
+        if principal not in org_models.FakeServiceAccess.TRUSTED_SERVICES:
+            org_models.FakeServiceAccess.TRUSTED_SERVICES.append(principal)
+
+
 def apply_patches() -> None:
     global _PATCHED
     with _LOCK:
@@ -241,6 +253,7 @@ def apply_patches() -> None:
         _patch_ssoadmin()
         _patch_account()
         _patch_backup_policy()
+        _patch_trusted_services()
         _PATCHED = True
 
 
