@@ -483,6 +483,8 @@ pub fn check_model(loaded: &Loaded, model: &Model, out: &mut Vec<Diagnostic>) {
             )
         })
         .collect();
+    let accounts_by_key: HashMap<&str, &crate::model::Account> =
+        model.accounts.iter().map(|a| (a.key.as_str(), a)).collect();
     let mut prod_warned = vec![false; ic.access.len()];
     let mut mgmt_warned = vec![false; ic.access.len()];
     for a in &mic.assignments {
@@ -512,7 +514,7 @@ pub fn check_model(loaded: &Loaded, model: &Model, out: &mut Vec<Diagnostic>) {
                 }
                 continue;
             }
-            let Some(account) = model.account(&a.account) else {
+            let Some(account) = accounts_by_key.get(a.account.as_str()) else {
                 continue;
             };
             if !prod_warned[i]
