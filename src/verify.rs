@@ -7,7 +7,7 @@
 
 use std::thread;
 
-use crate::render::Tree;
+use crate::render::{Tree, split};
 
 /// A generated file that does not parse.
 #[derive(Debug)]
@@ -32,70 +32,6 @@ struct Piece<'a> {
     first_line: usize,
     text: &'a str,
     json: bool,
-}
-
-/// Splits HCL text before each line that starts a top-level block or attribute.
-fn blocks(text: &str) -> Vec<(usize, &str)> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    let mut start_line = 1;
-    let mut offset = 0;
-    for (i, line) in text.split_inclusive('\n').enumerate() {
-        let first = line.chars().next().unwrap_or(' ');
-        let starts_item = first.is_ascii_alphabetic() || first == '_';
-        if starts_item && offset > start && depth_zero(&text[start..offset]) {
-            out.push((start_line, &text[start..offset]));
-            start = offset;
-            start_line = i + 1;
-        }
-        offset += line.len();
-    }
-    if start < text.len() {
-        out.push((start_line, &text[start..]));
-    }
-    out
-}
-
-/// Whether a piece of text closes every bracket it opens (outside strings and comments), so a
-/// cut after it cannot split a block.
-fn depth_zero(text: &str) -> bool {
-    let mut depth: i64 = 0;
-    let mut in_string = false;
-    let mut escaped = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if in_string {
-            match c {
-                _ if escaped => escaped = false,
-                '\\' => escaped = true,
-                '"' => in_string = false,
-                '\n' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match c {
-            '"' => in_string = true,
-            '#' => {
-                for c in chars.by_ref() {
-                    if c == '\n' {
-                        break;
-                    }
-                }
-            }
-            '/' if chars.peek() == Some(&'/') => {
-                for c in chars.by_ref() {
-                    if c == '\n' {
-                        break;
-                    }
-                }
-            }
-            '{' | '[' | '(' => depth += 1,
-            '}' | ']' | ')' => depth -= 1,
-            _ => {}
-        }
-    }
-    depth == 0 && !in_string
 }
 
 fn check(piece: &Piece) -> Option<VerifyError> {
@@ -125,7 +61,7 @@ pub fn verify(tree: &Tree) -> Result<(), Vec<VerifyError>> {
     let mut pieces: Vec<Piece> = Vec::new();
     for (path, text) in tree {
         if path.ends_with(".tf") {
-            for (first_line, block) in blocks(text) {
+            for (first_line, block) in split::top_level(text) {
                 pieces.push(Piece {
                     file: path,
                     first_line,
@@ -183,7 +119,7 @@ mod tests {
     fn splits_at_top_level_blocks_only() {
         let text =
             "# c\nresource \"a\" \"b\" {\n  x = \"{\"\n  y {\n  }\n}\n\nlocals {\n  z = 1\n}\n";
-        let b = blocks(text);
+        let b = split::top_level(text);
         // The leading comment, the resource (with its nested block), the locals.
         assert_eq!(b.len(), 3, "{b:?}");
         assert!(b[1].1.starts_with("resource") && b[1].1.contains("y {"));

@@ -8,6 +8,7 @@
 
 pub mod escape;
 pub mod hclfmt;
+pub mod split;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -144,7 +145,7 @@ impl Renderer {
             }
             let out = name.trim_end_matches(".tera").to_string();
             let text = if out.ends_with(".tf") {
-                hclfmt::format(&text)
+                split::format_by_block(&text)
             } else {
                 tidy(&text)
             };
