@@ -245,6 +245,23 @@ def _patch_trusted_services() -> None:
             org_models.FakeServiceAccess.TRUSTED_SERVICES.append(principal)
 
 
+def _serialize_requests() -> None:
+    """moto's backends are not thread-safe, and terraform sends up to -parallelism requests at
+    once. A request that raced another could fail with a 500 after its change was made, and the
+    SDK's retry then made it twice (seen: two `Prod` OUs under one parent). One request at a
+    time, as one AWS region would serialize conflicting writes, makes runs deterministic."""
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+
+    original_call = DomainDispatcherApplication.__call__
+    lock = threading.Lock()
+
+    def call(self: Any, environ: Any, start_response: Any) -> Any:
+        with lock:
+            return original_call(self, environ, start_response)
+
+    DomainDispatcherApplication.__call__ = call
+
+
 def apply_patches() -> None:
     global _PATCHED
     with _LOCK:
@@ -253,6 +270,7 @@ def apply_patches() -> None:
         _patch_ssoadmin()
         _patch_account()
         _patch_backup_policy()
+        _serialize_requests()
         _patch_trusted_services()
         _PATCHED = True
 
