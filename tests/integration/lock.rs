@@ -581,6 +581,8 @@ fn edits_regenerate_without_replacing_anything_in_the_emulator() {
                 "  non_production: { renamed_from: nonprod, name: NonProd,",
             ),
             ("{ name: Prod, parent", "{ name: Production, parent"),
+            // move an environment to another OU
+            ("  prod: { ou: prod }", "  prod: { ou: workloads }"),
             // move an account to another OU; remove one on purpose
             (
                 "  log_archive: { ou: security }\n",
@@ -614,6 +616,7 @@ fn edits_regenerate_without_replacing_anything_in_the_emulator() {
         "{text}"
     );
     for line in [
+        "aws_organizations_account.shop_prod: update (from aws_organizations_account.app_prod)",
         "aws_organizations_account.shop_development: update (from aws_organizations_account.app_dev)",
         "aws_organizations_account.log_archive: update",
         "aws_organizations_account.security: forget",
@@ -621,6 +624,56 @@ fn edits_regenerate_without_replacing_anything_in_the_emulator() {
     ] {
         assert!(text.contains(line), "no `{line}` in\n{text}");
     }
+}
+
+/// Against the emulator: a per-region environment gains a region. The new region's accounts are
+/// created and nothing else changes (tests/oracle/regen.py).
+#[test]
+fn adding_a_region_only_creates_that_regions_accounts_in_the_emulator() {
+    let test = "adding_a_region_only_creates_that_regions_accounts_in_the_emulator";
+    let Some(py) = crate::oracle::available(test) else {
+        return;
+    };
+    let f = Fixture::with_blueprint(&preset("minimal").replace(
+        "  prod: { ou: prod }",
+        "  prod: { ou: prod, per_region: true }",
+    ));
+    f.run_ok(&["generate", "-o", "before"]);
+    edit(
+        &f,
+        &[("regions: [eu-west-1]", "regions: [eu-west-1, eu-central-1]")],
+    );
+    f.run_ok(&["generate", "-o", "after"]);
+    let harness = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/regen.py");
+    let out = std::process::Command::new(py)
+        .arg(harness)
+        .arg("--before")
+        .arg(f.join("before"))
+        .arg("--after")
+        .arg(f.join("after"))
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    eprintln!("{test}:\n{text}");
+    assert!(
+        out.status.success() && text.contains("REGEN: PASS"),
+        "{text}"
+    );
+    assert!(
+        text.contains("aws_organizations_account.app_prod_eu_central_1: create"),
+        "{text}"
+    );
+    let changes: Vec<&str> = text.lines().filter(|l| l.starts_with("  aws_")).collect();
+    assert!(
+        changes
+            .iter()
+            .all(|l| l.contains("eu_central_1") || l.contains("policy")),
+        "changes beyond the new region: {changes:#?}"
+    );
 }
 
 #[test]
