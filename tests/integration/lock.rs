@@ -549,6 +549,26 @@ fn adopt_writes_a_blueprint_a_lock_and_import_blocks() {
     );
 }
 
+/// Applies the fixture's `before/` tree in the emulator, then plans and applies `after/` on the
+/// same state (tests/oracle/regen.py): whether it passed, and its report.
+fn regen(py: &std::path::Path, f: &Fixture) -> (bool, String) {
+    let harness = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/regen.py");
+    let out = std::process::Command::new(py)
+        .arg(harness)
+        .arg("--before")
+        .arg(f.join("before"))
+        .arg("--after")
+        .arg(f.join("after"))
+        .output()
+        .expect("run the regeneration probe");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success() && text.contains("REGEN: PASS"), text)
+}
+
 /// Against the emulator: apply the minimal preset, make every kind of edit at once, regenerate
 /// and plan on the same state: no account or OU is replaced or destroyed, the plan applies and
 /// the next plan is empty (tests/oracle/regen.py).
@@ -596,25 +616,9 @@ fn edits_regenerate_without_replacing_anything_in_the_emulator() {
         ],
     );
     f.run_ok(&["generate", "-o", "after", "--allow-removal"]);
-    let harness = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/regen.py");
-    let out = std::process::Command::new(py)
-        .arg(harness)
-        .arg("--before")
-        .arg(f.join("before"))
-        .arg("--after")
-        .arg(f.join("after"))
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let (ok, text) = regen(&py, &f);
     eprintln!("{test}:\n{text}");
-    assert!(
-        out.status.success() && text.contains("REGEN: PASS"),
-        "{text}"
-    );
+    assert!(ok, "{text}");
     for line in [
         "aws_organizations_account.shop_prod: update (from aws_organizations_account.app_prod)",
         "aws_organizations_account.shop_development: update (from aws_organizations_account.app_dev)",
@@ -644,25 +648,9 @@ fn adding_a_region_only_creates_that_regions_accounts_in_the_emulator() {
         &[("regions: [eu-west-1]", "regions: [eu-west-1, eu-central-1]")],
     );
     f.run_ok(&["generate", "-o", "after"]);
-    let harness = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/regen.py");
-    let out = std::process::Command::new(py)
-        .arg(harness)
-        .arg("--before")
-        .arg(f.join("before"))
-        .arg("--after")
-        .arg(f.join("after"))
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let (ok, text) = regen(&py, &f);
     eprintln!("{test}:\n{text}");
-    assert!(
-        out.status.success() && text.contains("REGEN: PASS"),
-        "{text}"
-    );
+    assert!(ok, "{text}");
     assert!(
         text.contains("aws_organizations_account.app_prod_eu_central_1: create"),
         "{text}"
