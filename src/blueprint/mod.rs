@@ -5,6 +5,9 @@
 
 mod account;
 mod backup;
+mod baseline;
+mod budgets;
+mod contacts;
 mod environment;
 mod guardrail;
 mod identity_center;
@@ -18,15 +21,18 @@ mod tagging;
 mod workload;
 
 pub use account::NamedAccount;
-pub use backup::{Backup, BackupPlan};
+pub use backup::{Backup, BackupPlan, LockMode, VaultLock};
+pub use baseline::{Baseline, ConfigRecorder, PasswordPolicy};
+pub use budgets::Budgets;
+pub use contacts::{Contact, ContactOverride, Contacts};
 pub use environment::Environment;
 pub use guardrail::GuardrailUse;
 pub use identity_center::{AccessRule, Boundary, Group, IdentityCenter, PermissionSet, User};
-pub use logging::{CloudWatchLogs, Logging};
+pub use logging::{CloudWatchLogs, Logging, StorageClass};
 pub use organization::{Limits, Organization};
 pub use ou::OrganizationalUnit;
 pub use policy::{CustomPolicy, PolicyType};
-pub use security::{STANDARDS, Security, standard};
+pub use security::{STANDARDS, Security, Toggle, standard};
 pub use selector::AccountSelector;
 pub use tagging::{TagRule, Tagging};
 pub use workload::Workload;
@@ -78,6 +84,16 @@ pub struct Blueprint {
     /// Organization-wide security services; absent: none.
     #[serde(default)]
     pub security: Option<Security>,
+    /// What every member account gets (Config, password policy, account settings) through
+    /// service-managed StackSets; absent: nothing.
+    #[serde(default)]
+    pub baseline: Option<Baseline>,
+    /// Alternate contacts for every account; absent: none.
+    #[serde(default)]
+    pub contacts: Option<Contacts>,
+    /// Monthly budgets per account; absent: none.
+    #[serde(default)]
+    pub budgets: Option<Budgets>,
 }
 
 /// The OU key that holds sandbox accounts.

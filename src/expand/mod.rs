@@ -4,6 +4,9 @@
 //! a stable key, a name, a root email, an OU and tags. Guardrails and custom policies become
 //! documents with resolved targets. A new account kind is a new loop in [`accounts`].
 
+mod backup;
+mod baseline;
+mod billing;
 mod foundation;
 pub mod identity_center;
 
@@ -36,7 +39,14 @@ pub fn expand(loaded: &Loaded) -> Model {
     let organization = organization(bp, &policies);
     let logging = foundation::logging(bp, &accounts);
     let security = foundation::security(bp, &accounts, logging.as_ref());
-    let stacks = foundation::stacks(logging.as_ref(), security.as_ref());
+    let baseline = baseline::expand(bp, &accounts, &ous, logging.as_ref());
+    let mut stacks = foundation::stacks(logging.as_ref(), security.as_ref());
+    stacks.extend(baseline.as_ref().map(baseline::stack));
+    let backup = backup::expand(bp, &accounts, &ous);
+    stacks.extend(backup.as_ref().map(backup::stack));
+    let contacts = billing::contacts(bp, &accounts);
+    let budgets = billing::budgets(bp, &accounts);
+    let cost_allocation_tags = billing::cost_allocation_tags(bp);
     let identity_center = identity_center::expand(loaded, &accounts, &ous);
     let mut model = Model {
         organization,
@@ -45,6 +55,11 @@ pub fn expand(loaded: &Loaded) -> Model {
         policies,
         logging,
         security,
+        baseline,
+        backup,
+        contacts,
+        budgets,
+        cost_allocation_tags,
         stacks,
         identity_center,
         moved: Vec::new(),
@@ -101,6 +116,8 @@ fn organization(bp: &Blueprint, policies: &[Policy]) -> Organization {
         principals.push("tagpolicies.tag.amazonaws.com".to_string());
     }
     principals.extend(foundation::service_principals(bp));
+    principals.extend(baseline::service_principals(bp));
+    principals.extend(billing::service_principals(bp));
     principals.sort();
     principals.dedup();
     Organization {
@@ -112,7 +129,25 @@ fn organization(bp: &Blueprint, policies: &[Policy]) -> Organization {
         enabled_policy_types: types,
         service_access_principals: principals,
         access_role: bp.organization.access_role.clone(),
+        delegated_administrators: delegated_administrators(bp),
     }
+}
+
+/// The delegated administrators the organization stack registers.
+fn delegated_administrators(bp: &Blueprint) -> Vec<crate::model::DelegatedAdministrator> {
+    let mut out = Vec::new();
+    if let Some(admin) = bp
+        .identity_center
+        .as_ref()
+        .and_then(|ic| ic.admin_account.as_ref())
+    {
+        out.push(crate::model::DelegatedAdministrator {
+            key: "sso".to_string(),
+            account: key_of(admin),
+            service_principal: "sso.amazonaws.com".to_string(),
+        });
+    }
+    out
 }
 
 fn base_tags(bp: &Blueprint) -> IndexMap<String, String> {
@@ -137,7 +172,8 @@ fn accounts(bp: &Blueprint) -> Vec<Account> {
                 .clone()
                 .unwrap_or_else(|| email_for(pattern, &name)),
             name,
-            ou: Some(entry.ou.clone()),
+            // `ou: root`: directly under the organization root.
+            ou: (entry.ou != "root").then(|| entry.ou.clone()),
             kind: AccountKind::Named,
             workload: None,
             environment: None,

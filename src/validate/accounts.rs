@@ -49,7 +49,8 @@ pub fn check_references(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
         }
     }
     for (key, a) in &bp.accounts {
-        if !bp.organizational_units.contains_key(&a.ou) {
+        // `ou: root` places the account directly under the organization root.
+        if a.ou != "root" && !bp.organizational_units.contains_key(&a.ou) {
             out.push(
                 Diagnostic::error(format!("account `{key}` names unknown OU `{}`", a.ou))
                     .at_value(src, &format!("accounts.{key}.ou"))
@@ -130,7 +131,7 @@ fn check_tags(
     }
 }
 
-fn valid_email(e: &str) -> bool {
+pub(super) fn valid_email(e: &str) -> bool {
     let Some((local, domain)) = e.split_once('@') else {
         return false;
     };

@@ -3,6 +3,7 @@
 mod fixture;
 mod tools;
 
+mod baseline;
 mod cli;
 mod foundation;
 mod generate;

@@ -14,7 +14,14 @@ use crate::fixture::{Fixture, preset};
 use crate::tools;
 
 /// The order stacks are applied in; a tree holds some of them.
-pub const STACK_ORDER: &[&str] = &["organization", "log-archive", "security", "identity-center"];
+pub const STACK_ORDER: &[&str] = &[
+    "organization",
+    "log-archive",
+    "security",
+    "baseline",
+    "backup",
+    "identity-center",
+];
 
 /// A Python that can import moto and boto3.
 pub fn python() -> Option<PathBuf> {
@@ -112,9 +119,25 @@ fn minimal_preset_applies_and_matches_the_model() {
     );
 }
 
+/// The smb preset (with `baseline: {}` and `backup:`) plus `contacts:` and `budgets:`: one apply
+/// covers the stack sets and their OU targets, the vaults, contacts, budgets and delegated admins.
 #[test]
 fn smb_preset_applies_and_matches_the_model() {
-    apply_blueprint("smb_preset_applies_and_matches_the_model", preset("smb"));
+    let text = preset("smb").replace(
+        "identity_center:",
+        "identity_center:\n  admin_account: security",
+    ) + r#"
+contacts:
+  phone: "+1 555 0100"
+  billing: { name: Finance, email: "finance@acme.example" }
+  overrides:
+    payments: { operations: { email: "payments-oncall@acme.example" } }
+
+budgets:
+  environments: { prod: 1000 }
+  workloads: { payments: { prod: 3000 } }
+"#;
+    apply_blueprint("smb_preset_applies_and_matches_the_model", &text);
 }
 
 #[test]

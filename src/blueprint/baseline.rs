@@ -1,0 +1,83 @@
+use serde::Deserialize;
+
+use super::security::Toggle;
+
+/// `baseline:`: what every member account gets, through service-managed CloudFormation
+/// StackSets targeted at OUs (new accounts are baselined with no Terraform run) and
+/// organization-wide features. `baseline: {}` turns every item on.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Baseline {
+    /// OU keys (with every OU below them) that get no baseline, e.g. `suspended`.
+    pub exclude: Vec<String>,
+    /// An account key that administers the stack sets as the delegated StackSets
+    /// administrator; the management account when absent.
+    pub admin_account: Option<String>,
+    /// An AWS Config recorder and delivery channel in every account and allowed region,
+    /// delivering to the log archive bucket (global resources recorded in the home region).
+    pub config: ConfigRecorder,
+    /// The IAM account password policy, set (and re-set daily) in every account.
+    pub password_policy: PasswordPolicy,
+    /// EBS encryption by default in every account and allowed region.
+    pub ebs_encryption: Toggle,
+    /// S3 Block Public Access at the account level in every account.
+    pub s3_block_public_access: Toggle,
+    /// Centralized root access management: member accounts have no root credentials and
+    /// privileged root tasks run from the management account.
+    pub root_access_management: Toggle,
+}
+
+impl Default for Baseline {
+    fn default() -> Baseline {
+        Baseline {
+            exclude: Vec::new(),
+            admin_account: None,
+            config: ConfigRecorder::default(),
+            password_policy: PasswordPolicy::default(),
+            ebs_encryption: Toggle::default(),
+            s3_block_public_access: Toggle::default(),
+            root_access_management: Toggle::default(),
+        }
+    }
+}
+
+/// `baseline.config:`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ConfigRecorder {
+    pub enabled: bool,
+    /// How often configuration snapshots are delivered: 1, 3, 6, 12 or 24 hours.
+    pub snapshot_hours: u32,
+}
+
+impl Default for ConfigRecorder {
+    fn default() -> ConfigRecorder {
+        ConfigRecorder {
+            enabled: true,
+            snapshot_hours: 24,
+        }
+    }
+}
+
+/// `baseline.password_policy:` (defaults follow the CIS AWS Foundations Benchmark).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PasswordPolicy {
+    pub enabled: bool,
+    pub minimum_length: u32,
+    /// Days a password is valid; 0: no expiry.
+    pub max_age_days: u32,
+    /// Previous passwords that cannot be reused; 0: no check.
+    pub reuse_prevention: u32,
+}
+
+impl Default for PasswordPolicy {
+    fn default() -> PasswordPolicy {
+        PasswordPolicy {
+            enabled: true,
+            minimum_length: 14,
+            max_age_days: 90,
+            reuse_prevention: 24,
+        }
+    }
+}
