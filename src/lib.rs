@@ -14,6 +14,7 @@ pub mod guardrails;
 pub mod load;
 pub mod lock;
 pub mod model;
+pub mod naming;
 pub mod orgpolicy;
 pub mod presets;
 pub mod regions;

@@ -7,15 +7,14 @@
 mod foundation;
 pub mod identity_center;
 
-pub use foundation::region_key;
-
-use heck::{ToKebabCase, ToSnakeCase};
+use heck::ToKebabCase;
 use indexmap::IndexMap;
 
 use crate::blueprint::{Blueprint, PolicyType, SANDBOX_OU};
 use crate::guardrails::{self, Inputs};
 use crate::load::Loaded;
 use crate::model::{Account, AccountKind, Model, Organization, Ou, Policy, PolicySource, Target};
+use crate::naming::{email_for, key_of, sandbox_account_name, workload_account_name};
 use crate::orgpolicy::{pack, placeholders, sections};
 
 /// Expands a blueprint that passed validation.
@@ -55,16 +54,6 @@ pub fn expand(loaded: &Loaded) -> Model {
     model
 }
 
-/// The name of a workload's account in an environment (and region, for per-region ones).
-pub fn workload_account_name(workload: &str, environment: &str, region: Option<&str>) -> String {
-    let base = format!("{workload}-{environment}");
-    match region {
-        Some(r) => format!("{base}-{r}"),
-        None => base,
-    }
-    .to_kebab_case()
-}
-
 /// The regions accounts may use: `organization.regions`, or the home region alone.
 pub fn allowed_regions(bp: &Blueprint) -> Vec<String> {
     if bp.organization.regions.is_empty() {
@@ -72,16 +61,6 @@ pub fn allowed_regions(bp: &Blueprint) -> Vec<String> {
     } else {
         bp.organization.regions.clone()
     }
-}
-
-/// The Terraform key for a name: snake_case, safe as an identifier.
-pub fn key_of(name: &str) -> String {
-    name.to_snake_case()
-}
-
-/// The root email for an account name under the organization's pattern.
-pub fn email_for(pattern: &str, name: &str) -> String {
-    pattern.replace("{account}", name)
 }
 
 fn organization(bp: &Blueprint, policies: &[Policy]) -> Organization {
@@ -193,7 +172,7 @@ fn accounts(bp: &Blueprint) -> Vec<Account> {
     }
 
     for (i, person) in bp.sandboxes.iter().enumerate() {
-        let name = format!("sandbox-{person}").to_kebab_case();
+        let name = sandbox_account_name(person);
         let mut tags = base_tags(bp);
         tags.insert("owner".into(), person.clone());
         out.push(Account {

@@ -11,9 +11,9 @@ use indexmap::IndexMap;
 use super::{Lock, LockedAccount, LockedId, Move};
 use crate::blueprint::Blueprint;
 use crate::diagnostic::{Diagnostic, list};
-use crate::expand::{email_for, key_of, workload_account_name};
 use crate::load::Loaded;
 use crate::model::{Account, AccountKind, Import, Model, Moved, Ou, Policy, Removed, Target};
+use crate::naming::{email_for, key_of, workload_account_name};
 
 pub const ACCOUNT: &str = "aws_organizations_account";
 pub const OU: &str = "aws_organizations_organizational_unit";
