@@ -13,12 +13,13 @@ use indexmap::IndexMap;
 use crate::blueprint::{Blueprint, PolicyType, SANDBOX_OU};
 use crate::guardrails::{self, Inputs};
 use crate::load::Loaded;
+use crate::lock::{LockPlan, RunOptions, reconcile};
 use crate::model::{Account, AccountKind, Model, Organization, Ou, Policy, PolicySource, Target};
 use crate::naming::{email_for, key_of, sandbox_account_name, workload_account_name};
 use crate::orgpolicy::{pack, placeholders, sections};
 
 /// Expands a blueprint that passed validation.
-pub fn expand(loaded: &Loaded) -> Model {
+pub fn expand(loaded: &Loaded, options: RunOptions) -> Model {
     let bp = &loaded.blueprint;
     let mut accounts = accounts(bp);
     accounts.iter_mut().for_each(|a| {
@@ -32,6 +33,9 @@ pub fn expand(loaded: &Loaded) -> Model {
     });
     let ous = ous(bp, &accounts);
     let policies = policies(loaded, &accounts);
+    // The lock decides emails before anything reads them (provider aliases, reports).
+    let plan = reconcile::reconcile(loaded, &accounts, &ous, &policies, options);
+    reconcile::apply_emails(loaded, &plan, &mut accounts);
     let organization = organization(bp, &policies);
     let logging = foundation::logging(bp, &accounts);
     let security = foundation::security(bp, &accounts, logging.as_ref());
@@ -49,8 +53,9 @@ pub fn expand(loaded: &Loaded) -> Model {
         moved: Vec::new(),
         removed: Vec::new(),
         imports: Vec::new(),
+        lock: LockPlan::default(),
     };
-    crate::lock::reconcile::apply(loaded, &mut model);
+    reconcile::finish(loaded, &mut model, plan);
     model
 }
 
