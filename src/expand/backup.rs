@@ -9,7 +9,8 @@ use crate::model::baseline::{InstanceRegion, Parameter, StackSet};
 use crate::model::{Account, Ou, Stack};
 
 use super::baseline::lookups_for;
-use super::foundation::{provider, region_key};
+use super::foundation::provider;
+use crate::naming::region_key;
 use super::{allowed_regions, key_of};
 
 /// The role's path and name from `backup.role` (`service-role/landform-backup`).

@@ -9,7 +9,8 @@ use crate::blueprint::Blueprint;
 use crate::model::baseline::{Baseline, InstanceRegion, OuLookup, OuTarget, Parameter, StackSet};
 use crate::model::{Logging, Ou, Stack};
 
-use super::foundation::{provider, region_key};
+use super::foundation::provider;
+use crate::naming::region_key;
 use super::{allowed_regions, key_of};
 
 /// The OU keys excluded from the baseline: the listed ones and every OU below them.

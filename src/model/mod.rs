@@ -55,6 +55,9 @@ pub struct Model {
     pub cost_allocation_tags: Vec<billing::CostAllocationTag>,
     /// The foundation stacks, in the order to apply after organization/ and identity-center/.
     pub stacks: Vec<Stack>,
+    /// What reconciling with `landform.lock` decided (computed once, in `expand`).
+    #[serde(skip)]
+    pub lock: crate::lock::LockPlan,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -48,11 +48,6 @@ pub fn model(loaded: &Loaded, model: &Model) -> Vec<Diagnostic> {
     identity::check_model(loaded, model, &mut out);
     baseline::check_model(loaded, model, &mut out);
     baseline::check_unmonitored_regions(loaded, model, &mut out);
-    let lock =
-        crate::lock::reconcile::reconcile(loaded, &model.accounts, &model.ous, &model.policies);
-    out.extend(lock.diagnostics);
-    out.extend(crate::lock::reconcile::permission_set_renames(
-        loaded, model,
-    ));
+    out.extend(model.lock.diagnostics.iter().cloned());
     out
 }

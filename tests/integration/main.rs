@@ -6,6 +6,7 @@ mod tools;
 mod baseline;
 mod cli;
 mod foundation;
+mod gate;
 mod generate;
 mod identity;
 mod lock;
