@@ -6,9 +6,7 @@
 //! Every string in a `.tf` template is HCL-escaped on output (autoescape with an HCL escaper),
 //! and the `q` filter writes a whole quoted HCL string: a blueprint value cannot inject HCL.
 
-pub mod escape;
-pub mod hclfmt;
-pub mod split;
+use hclfmt::escape;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -145,7 +143,7 @@ impl Renderer {
             }
             let out = name.trim_end_matches(".tera").to_string();
             let text = if out.ends_with(".tf") {
-                split::format_by_block(&text)
+                hclfmt::format_by_block(&text)
             } else {
                 tidy(&text)
             };
