@@ -4,6 +4,11 @@
 //! [`load`] → [`validate`] → [`expand`] → [`render`] → [`verify`] → [`write`].
 //! The [`model::Model`] that `expand` builds is the only thing templates and reports read.
 
+// First, so its `print!` family (escaped, quiet on a closed pipe) shadows the standard macros in
+// every module below.
+#[macro_use]
+pub mod output;
+
 pub mod adopt;
 pub mod blueprint;
 pub mod cli;

@@ -6,6 +6,7 @@ mod tools;
 mod cli;
 mod foundation;
 mod generate;
+mod hardening;
 mod identity;
 mod lock;
 mod oracle;
