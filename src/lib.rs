@@ -62,8 +62,9 @@ pub fn check(loaded: &Loaded) -> Result<(Model, Vec<Diagnostic>), Vec<Diagnostic
 
 /// The whole pipeline short of writing: check, render, verify.
 pub fn generate(loaded: &Loaded, templates: Option<&Path>) -> Result<Output, Error> {
-    let (model, warnings) = check(loaded).map_err(Error::Input)?;
+    let (model, mut warnings) = check(loaded).map_err(Error::Input)?;
     let renderer = Renderer::new(templates).map_err(Error::Template)?;
+    warnings.extend(renderer.warnings().iter().cloned());
     let tree = renderer.render(&model).map_err(Error::Template)?;
     verify::verify(&tree).map_err(Error::Verify)?;
     Ok(Output {

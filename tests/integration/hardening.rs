@@ -400,3 +400,129 @@ fn permission_set_and_group_limits_fail() {
     }
     assert_no_raw_controls(&text);
 }
+
+// Template overrides.
+
+fn builtin_template(name: &str) -> String {
+    std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("templates")
+            .join(name),
+    )
+    .unwrap()
+}
+
+#[test]
+fn an_override_that_drops_the_accounts_file_is_an_error() {
+    let f = Fixture::with_blueprint(crate::fixture::preset("minimal"));
+    f.write("templates/organization/accounts.tf.tera", "");
+    let o = f.run(&["generate"]);
+    assert_eq!(o.code, 2, "{}", o.text());
+    assert!(
+        o.stderr
+            .contains("template `organization/accounts.tf.tera`"),
+        "{}",
+        o.stderr
+    );
+    assert!(
+        o.stderr.contains("the override drops 4 accounts"),
+        "{}",
+        o.stderr
+    );
+    assert!(
+        o.stderr.contains("`aws_organizations_account.app_dev`"),
+        "{}",
+        o.stderr
+    );
+    assert!(!f.exists("terraform"));
+    assert!(!f.exists("landform.lock"));
+
+    // After a first generate, the same override still refuses and leaves the tree alone.
+    std::fs::remove_dir_all(f.join("templates")).unwrap();
+    f.run_ok(&["generate"]);
+    let before = f.tree("terraform");
+    let filtered = builtin_template("organization/accounts.tf.tera")
+        .replace(
+            "{% for a in model.accounts %}",
+            "{% for a in model.accounts %}{% if a.key != \"app_prod\" %}",
+        )
+        .replace("{% endfor %}", "{% endif %}{% endfor %}");
+    f.write("templates/organization/accounts.tf.tera", &filtered);
+    let o = f.run(&["generate"]);
+    assert_eq!(o.code, 2, "{}", o.text());
+    assert!(
+        o.stderr.contains(
+            "drops 1 account the built-in template declares: `aws_organizations_account.app_prod`"
+        ),
+        "{}",
+        o.stderr
+    );
+    assert_eq!(f.tree("terraform"), before);
+}
+
+#[test]
+fn an_override_that_keeps_every_account_is_fine() {
+    let f = Fixture::with_blueprint(crate::fixture::preset("minimal"));
+    let text = builtin_template("organization/accounts.tf.tera").replace(
+        "# landform keeps emails stable",
+        "# Reviewed by the platform team.\n# landform keeps emails stable",
+    );
+    f.write("templates/organization/accounts.tf.tera", &text);
+    let o = f.run_ok(&["generate"]);
+    assert!(!o.text().contains("warning"), "{}", o.text());
+    assert!(
+        f.read("terraform/organization/accounts.tf")
+            .contains("Reviewed by the platform team")
+    );
+}
+
+#[test]
+fn a_misspelt_override_is_a_warning_naming_the_closest_template() {
+    let f = Fixture::with_blueprint(crate::fixture::preset("minimal"));
+    f.write("templates/organization/acounts.tf.tera", "");
+    f.write("templates/organization/outputs.tf", "");
+    f.write("templates/.keep", "");
+    let o = f.run_ok(&["generate"]);
+    assert!(
+        o.stderr.contains("warning: template override `templates/organization/acounts.tf.tera` matches no built-in template; it is ignored"),
+        "{}",
+        o.stderr
+    );
+    assert!(
+        o.stderr
+            .contains("did you mean `organization/accounts.tf.tera`?"),
+        "{}",
+        o.stderr
+    );
+    assert!(
+        o.stderr.contains(
+            "overrides keep the `.tera` extension: did you mean `organization/outputs.tf.tera`?"
+        ),
+        "{}",
+        o.stderr
+    );
+    assert_eq!(o.stderr.matches("warning:").count(), 2, "{}", o.stderr);
+    // The misspelt override changed nothing.
+    assert!(
+        f.read("terraform/organization/accounts.tf")
+            .contains("app-dev")
+    );
+    let o = f.run_ok(&["validate"]);
+    assert!(
+        !o.stderr.contains("template override"),
+        "validate renders nothing: {}",
+        o.stderr
+    );
+}
+
+#[test]
+fn a_missing_template_folder_is_an_error_for_diff_too() {
+    let f = Fixture::with_blueprint(crate::fixture::preset("minimal"));
+    for cmd in ["generate", "diff"] {
+        let o = f.run(&[cmd, "--templates", "no-such-dir"]);
+        assert_eq!(o.code, 2, "{cmd}: {}", o.text());
+        assert!(o.stderr.contains("no-such-dir"), "{cmd}: {}", o.stderr);
+        assert!(o.stderr.contains("does not exist"), "{cmd}: {}", o.stderr);
+    }
+    assert!(!f.exists("terraform"));
+}
