@@ -92,6 +92,7 @@ pub fn generate_into(
     for line in pack_report(&output.model, &loaded.blueprint.organization.limits) {
         println!("{line}");
     }
+    crate::gate::check_dir(out, &output.tree, &output.model.lock).map_err(Error::Input)?;
     let plan = write::plan(out, &output.tree).map_err(Error::Write)?;
     let lock_path = lock::path_for(&loaded.source.path);
     let lock_text = output.model.lock.next.to_text();
