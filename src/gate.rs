@@ -231,7 +231,7 @@ pub fn check(
                         old_text,
                     )
                     .with_help(format!(
-                        "{RESTORE}; to replace the account on purpose, set `email: {new_email}` on it in the blueprint"
+                        "{RESTORE}; a template override must write each account's email as the built-in template does (`{{{{ a.email | q }}}}`); to replace the account on purpose, set `email: {new_email}` on it in the blueprint"
                     )),
                 );
             }

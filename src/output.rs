@@ -24,15 +24,18 @@ fn unsafe_char(c: char) -> bool {
 }
 
 /// `s` with every character a terminal would act on written as a visible `\u{..}` escape
-/// (escape → `\u{1b}`). Newlines and tabs are kept. Borrowed when nothing needs escaping.
+/// (escape → `\u{1b}`). Newlines, tabs and CRLF line ends are kept. Borrowed when nothing needs escaping.
 /// Idempotent: an escaped string is plain ASCII where it was changed.
 pub fn printable(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(unsafe_char) {
+    // A carriage return right before a newline is a CRLF line end (CSV output): harmless, kept.
+    let unsafe_at =
+        |i: usize, c: char| unsafe_char(c) && !(c == '\r' && s[i + 1..].starts_with('\n'));
+    if !s.char_indices().any(|(i, c)| unsafe_at(i, c)) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        if unsafe_char(c) {
+    for (i, c) in s.char_indices() {
+        if unsafe_at(i, c) {
             out.push_str(&format!("\\u{{{:x}}}", c as u32));
         } else {
             out.push(c);
@@ -118,6 +121,7 @@ mod tests {
         assert!(matches!(printable("plain"), Cow::Borrowed(_)));
         assert_eq!(printable("a\u{1b}[2Jb"), "a\\u{1b}[2Jb");
         assert_eq!(printable("x\ry\u{7}\u{8}"), "x\\u{d}y\\u{7}\\u{8}");
+        assert_eq!(printable("a,b\r\nc\r"), "a,b\r\nc\\u{d}");
         assert_eq!(printable("\u{9b}31m"), "\\u{9b}31m");
         assert_eq!(printable("\u{7f}"), "\\u{7f}");
         assert_eq!(printable("ab\u{202e}cd"), "ab\\u{202e}cd");
