@@ -5,7 +5,9 @@ mod tools;
 
 mod cli;
 mod foundation;
+mod gate;
 mod generate;
+mod hardening;
 mod identity;
 mod lock;
 mod oracle;
