@@ -10,8 +10,8 @@ use crate::model::{Account, Ou, Stack};
 
 use super::baseline::lookups_for;
 use super::foundation::provider;
-use crate::naming::region_key;
 use super::{allowed_regions, key_of};
+use crate::naming::region_key;
 
 /// The role's path and name from `backup.role` (`service-role/landform-backup`).
 pub fn role_parts(role: &str) -> (String, String) {

@@ -10,8 +10,8 @@ use crate::model::baseline::{Baseline, InstanceRegion, OuLookup, OuTarget, Param
 use crate::model::{Logging, Ou, Stack};
 
 use super::foundation::provider;
-use crate::naming::region_key;
 use super::{allowed_regions, key_of};
+use crate::naming::region_key;
 
 /// The OU keys excluded from the baseline: the listed ones and every OU below them.
 pub fn excluded(bp: &Blueprint, ous: &[Ou]) -> BTreeSet<String> {

@@ -4,6 +4,7 @@ mod fixture;
 mod tools;
 
 mod baseline;
+mod billing;
 mod cli;
 mod foundation;
 mod gate;
