@@ -5,7 +5,7 @@ use super::security::Toggle;
 /// `baseline:`: what every member account gets, through service-managed CloudFormation
 /// StackSets targeted at OUs (new accounts are baselined with no Terraform run) and
 /// organization-wide features. `baseline: {}` turns every item on.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Baseline {
     /// OU keys (with every OU below them) that get no baseline, e.g. `suspended`.
@@ -25,20 +25,6 @@ pub struct Baseline {
     /// Centralized root access management: member accounts have no root credentials and
     /// privileged root tasks run from the management account.
     pub root_access_management: Toggle,
-}
-
-impl Default for Baseline {
-    fn default() -> Baseline {
-        Baseline {
-            exclude: Vec::new(),
-            admin_account: None,
-            config: ConfigRecorder::default(),
-            password_policy: PasswordPolicy::default(),
-            ebs_encryption: Toggle::default(),
-            s3_block_public_access: Toggle::default(),
-            root_access_management: Toggle::default(),
-        }
-    }
 }
 
 /// `baseline.config:`.
