@@ -25,6 +25,63 @@ pub struct Baseline {
     /// Centralized root access management: member accounts have no root credentials and
     /// privileged root tasks run from the management account.
     pub root_access_management: Toggle,
+    /// EC2 account attributes AWS enforces itself through a declarative policy
+    /// (`DECLARATIVE_POLICY_EC2`) on the baselined OUs; accounts cannot change them.
+    pub ec2: Ec2Attributes,
+}
+
+/// `baseline.ec2:`: the settings of the EC2 declarative policy. Each `true` (or a VPC mode
+/// other than `off`) is one attribute of the policy; with none, there is no policy.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Ec2Attributes {
+    pub enabled: bool,
+    /// AMIs cannot be shared publicly (`block_new_sharing`).
+    pub image_block_public_access: bool,
+    /// EBS snapshots cannot be public, and public ones become private (`block_all_sharing`).
+    pub snapshot_block_public_access: bool,
+    /// New instances default to IMDSv2 only, with a hop limit of 2 (containers).
+    pub require_imdsv2: bool,
+    /// The EC2 serial console is disabled.
+    pub block_serial_console: bool,
+    /// VPC Block Public Access for internet gateways; `off` by default because it cuts the
+    /// internet traffic of every VPC that has no exclusion.
+    pub vpc_block_public_access: VpcBlockPublicAccess,
+}
+
+impl Default for Ec2Attributes {
+    fn default() -> Ec2Attributes {
+        Ec2Attributes {
+            enabled: true,
+            image_block_public_access: true,
+            snapshot_block_public_access: true,
+            require_imdsv2: true,
+            block_serial_console: true,
+            vpc_block_public_access: VpcBlockPublicAccess::Off,
+        }
+    }
+}
+
+/// `baseline.ec2.vpc_block_public_access:`, in the policy's own words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VpcBlockPublicAccess {
+    #[default]
+    Off,
+    /// Only traffic VPCs start (NAT and egress-only gateways) reaches the internet.
+    BlockIngress,
+    /// No internet traffic through internet gateways at all.
+    BlockBidirectional,
+}
+
+impl VpcBlockPublicAccess {
+    pub fn policy_value(self) -> &'static str {
+        match self {
+            VpcBlockPublicAccess::Off => "off",
+            VpcBlockPublicAccess::BlockIngress => "block_ingress",
+            VpcBlockPublicAccess::BlockBidirectional => "block_bidirectional",
+        }
+    }
 }
 
 /// `baseline.config:`.

@@ -22,7 +22,7 @@ mod workload;
 
 pub use account::NamedAccount;
 pub use backup::{Backup, BackupPlan, LockMode, VaultLock};
-pub use baseline::{Baseline, ConfigRecorder, PasswordPolicy};
+pub use baseline::{Baseline, ConfigRecorder, Ec2Attributes, PasswordPolicy, VpcBlockPublicAccess};
 pub use budgets::Budgets;
 pub use contacts::{Contact, ContactOverride, Contacts};
 pub use environment::Environment;

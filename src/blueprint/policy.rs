@@ -9,6 +9,8 @@ pub enum PolicyType {
     Tag,
     Backup,
     AiOptOut,
+    /// An EC2 declarative policy (account attributes AWS enforces).
+    DeclarativeEc2,
 }
 
 impl PolicyType {
@@ -20,6 +22,7 @@ impl PolicyType {
             PolicyType::Tag => "TAG_POLICY",
             PolicyType::Backup => "BACKUP_POLICY",
             PolicyType::AiOptOut => "AISERVICES_OPT_OUT_POLICY",
+            PolicyType::DeclarativeEc2 => "DECLARATIVE_POLICY_EC2",
         }
     }
 }

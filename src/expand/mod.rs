@@ -35,7 +35,7 @@ pub fn expand(loaded: &Loaded, options: RunOptions) -> Model {
             .collect();
     });
     let ous = ous(bp, &accounts);
-    let policies = policies(loaded, &accounts);
+    let policies = policies(loaded, &accounts, &ous);
     // The lock decides emails before anything reads them (provider aliases, reports).
     let plan = reconcile::reconcile(loaded, &accounts, &ous, &policies, options);
     reconcile::apply_emails(loaded, &plan, &mut accounts);
@@ -295,7 +295,7 @@ fn targets(bp: &Blueprint, accounts: &[Account], names: &[String]) -> Vec<Target
     out
 }
 
-fn policies(loaded: &Loaded, accounts: &[Account]) -> Vec<Policy> {
+fn policies(loaded: &Loaded, accounts: &[Account], ous: &[Ou]) -> Vec<Policy> {
     let bp = &loaded.blueprint;
     let regions = allowed_regions(bp);
     let is_account = |k: &str| accounts.iter().any(|a| a.key == k);
@@ -367,6 +367,32 @@ fn policies(loaded: &Loaded, accounts: &[Account]) -> Vec<Policy> {
             });
         }
     }
+    if let Some(doc) = bp
+        .baseline
+        .as_ref()
+        .and_then(|b| sections::ec2_declarative_policy(&b.ec2))
+    {
+        // The OUs the baseline stack sets target: the root, or the largest subtrees holding no
+        // excluded OU.
+        let keys = baseline::target_keys(ous, &baseline::excluded(bp, ous));
+        out.push(Policy {
+            key: "baseline_ec2".to_string(),
+            file: "policies/baseline-ec2.json".to_string(),
+            name: "baseline-ec2".to_string(),
+            kind: PolicyType::DeclarativeEc2,
+            aws_type: PolicyType::DeclarativeEc2.aws_name().to_string(),
+            description: sections::EC2_SUMMARY
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
+            substitutions: Vec::new(),
+            document: doc,
+            targets: targets(bp, accounts, &keys),
+            source: PolicySource::Guardrail,
+            packed_from: Vec::new(),
+            origin: "baseline.ec2".to_string(),
+        });
+    }
     for (name, custom) in &bp.policies {
         let Some(document) = loaded.document(&custom.file) else {
             continue;
@@ -404,5 +430,6 @@ fn kind_label(kind: PolicyType) -> &'static str {
         PolicyType::Tag => "Tag policy",
         PolicyType::Backup => "Backup policy",
         PolicyType::AiOptOut => "AI services opt-out policy",
+        PolicyType::DeclarativeEc2 => "EC2 declarative policy",
     }
 }

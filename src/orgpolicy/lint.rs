@@ -21,6 +21,7 @@ fn label(kind: PolicyKind) -> &'static str {
         PolicyKind::Tag => "a tag policy",
         PolicyKind::Backup => "a backup policy",
         PolicyKind::AiOptOut => "an AI services opt-out policy",
+        PolicyKind::DeclarativeEc2 => "an EC2 declarative policy",
     }
 }
 
@@ -71,6 +72,18 @@ pub fn lint(kind: PolicyKind, doc: &Value) -> Vec<Finding> {
         PolicyKind::Backup | PolicyKind::AiOptOut => {
             if obj.is_empty() {
                 out.push("", format!("{} must not be empty", label(kind)));
+            }
+        }
+        PolicyKind::DeclarativeEc2 => {
+            // Declarative policies start with the service's fixed key.
+            if obj.is_empty() {
+                out.push("", format!("{} must not be empty", label(kind)));
+            }
+            for key in obj.keys().filter(|k| *k != "ec2_attributes") {
+                out.push(
+                    key.as_str(),
+                    format!("{} holds only `ec2_attributes`", label(kind)),
+                );
             }
         }
     }

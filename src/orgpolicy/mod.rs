@@ -15,7 +15,7 @@ pub fn max_size(kind: PolicyType, limits: &crate::blueprint::Limits) -> usize {
     match kind {
         PolicyType::Scp => limits.scp_size,
         PolicyType::Rcp => limits.rcp_size,
-        PolicyType::Tag | PolicyType::Backup => 10_000,
+        PolicyType::Tag | PolicyType::Backup | PolicyType::DeclarativeEc2 => 10_000,
         PolicyType::AiOptOut => 2_500,
     }
 }

@@ -201,5 +201,6 @@ fn type_label(kind: PolicyType) -> &'static str {
         PolicyType::Tag => "tag policies",
         PolicyType::Backup => "backup policies",
         PolicyType::AiOptOut => "AI opt-out policies",
+        PolicyType::DeclarativeEc2 => "EC2 declarative policies",
     }
 }

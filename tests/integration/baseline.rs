@@ -146,7 +146,7 @@ fn each_baseline_item_turns_off() {
         "baseline: {}",
         "baseline:\n  config: { enabled: false }\n  password_policy: { enabled: false }\n  \
          ebs_encryption: { enabled: false }\n  s3_block_public_access: { enabled: false }\n  \
-         root_access_management: { enabled: false }",
+         root_access_management: { enabled: false }\n  ec2: { enabled: false }",
     );
     let f = generated(&text);
     assert!(!f.exists("terraform/baseline/stack_sets.tf"));
@@ -158,6 +158,75 @@ fn each_baseline_item_turns_off() {
     );
     let org = f.read("terraform/organization/organization.tf");
     assert!(!org.contains("iam.amazonaws.com"), "{org}");
+    assert!(!org.contains("DECLARATIVE_POLICY_EC2"), "{org}");
+    assert!(!f.exists("terraform/organization/policies/baseline-ec2.json"));
+}
+
+#[test]
+fn ec2_attributes_are_one_declarative_policy_on_the_baselined_ous() {
+    let f = generated(preset("smb"));
+    let doc: serde_json::Value =
+        serde_json::from_str(&f.read("terraform/organization/policies/baseline-ec2.json")).unwrap();
+    let attrs = &doc["ec2_attributes"];
+    assert_eq!(
+        attrs["image_block_public_access"]["state"]["@@assign"],
+        "block_new_sharing"
+    );
+    assert_eq!(
+        attrs["snapshot_block_public_access"]["state"]["@@assign"],
+        "block_all_sharing"
+    );
+    assert_eq!(
+        attrs["instance_metadata_defaults"]["http_tokens"]["@@assign"],
+        "required"
+    );
+    assert_eq!(
+        attrs["serial_console_access"]["status"]["@@assign"],
+        "disabled"
+    );
+    // VPC Block Public Access cuts internet traffic: off unless asked for.
+    assert!(attrs.get("vpc_block_public_access").is_none(), "{doc}");
+    let org = f.read("terraform/organization/organization.tf");
+    assert!(org.contains("\"DECLARATIVE_POLICY_EC2\","), "{org}");
+    let policies = f.read("terraform/organization/policies.tf");
+    assert!(
+        policies
+            .contains("resource \"aws_organizations_policy_attachment\" \"baseline_ec2__root\""),
+        "{policies}"
+    );
+
+    // Excluded OUs are not reached: the policy goes on the same OUs as the stack sets.
+    let text = preset("enterprise").replace(
+        "  exclude: [suspended]",
+        "  exclude: [suspended]\n  ec2: { require_imdsv2: false, vpc_block_public_access: block_ingress }",
+    );
+    let f = generated(&text);
+    let policies = f.read("terraform/organization/policies.tf");
+    for ou in [
+        "security",
+        "infrastructure",
+        "backup",
+        "workloads",
+        "sandbox",
+    ] {
+        assert!(
+            policies.contains(&format!("\"baseline_ec2__ou_{ou}\"")),
+            "{ou}:\n{policies}"
+        );
+    }
+    assert!(
+        !policies.contains("baseline_ec2__ou_suspended"),
+        "{policies}"
+    );
+    assert!(!policies.contains("baseline_ec2__root"), "{policies}");
+    let doc: serde_json::Value =
+        serde_json::from_str(&f.read("terraform/organization/policies/baseline-ec2.json")).unwrap();
+    let attrs = &doc["ec2_attributes"];
+    assert!(attrs.get("instance_metadata_defaults").is_none(), "{doc}");
+    assert_eq!(
+        attrs["vpc_block_public_access"]["internet_gateway_block"]["mode"]["@@assign"],
+        "block_ingress"
+    );
 }
 
 #[test]

@@ -237,6 +237,30 @@ def _patch_backup_policy() -> None:
     org_models.FakePolicy.__init__ = init
 
 
+def _patch_declarative_policy() -> None:
+    """moto's lists of policy types predate EC2 declarative policies (DECLARATIVE_POLICY_EC2),
+    so EnablePolicyType and CreatePolicy reject the type. Add it to both lists and give it the
+    ARN AWS uses; storing, attaching and listing the policy stay moto's generic code."""
+    from moto.organizations import models as org_models
+
+    kind = "DECLARATIVE_POLICY_EC2"
+    for cls in (org_models.FakeRoot, org_models.FakePolicy):
+        if kind not in cls.SUPPORTED_POLICY_TYPES:
+            cls.SUPPORTED_POLICY_TYPES.append(kind)
+    original_init = org_models.FakePolicy.__init__
+
+    def init(self: Any, organization: Any, **kwargs: Any) -> None:
+        if kwargs.get("Type") != kind:
+            original_init(self, organization, **kwargs)
+            return
+        original_init(self, organization, **dict(kwargs, Type="TAG_POLICY"))
+        _count(f"CreatePolicy({kind})")
+        self.type = kind
+        self._arn_format = "arn:{0}:organizations::{1}:policy/{2}/declarative_policy_ec2/{3}"
+
+    org_models.FakePolicy.__init__ = init
+
+
 def _patch_budgets() -> None:
     """Budgets: moto keeps each notification's subscribers (from CreateBudget) but has no
     DescribeSubscribersForNotification, which the provider reads after every create. Serve it
@@ -341,6 +365,7 @@ def apply_patches() -> None:
         _patch_ssoadmin()
         _patch_account()
         _patch_backup_policy()
+        _patch_declarative_policy()
         _patch_budgets()
         _serialize_requests()
         _patch_trusted_services()
