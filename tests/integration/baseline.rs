@@ -272,29 +272,53 @@ fn accounts_the_stack_sets_cannot_reach_are_warned() {
 
 #[test]
 fn provider_blocks_do_not_grow_with_accounts() {
-    let count = |n: usize| -> (usize, usize) {
+    // (provider blocks in the tree, accounts, resources per stack)
+    let count = |n: usize| -> (usize, usize, std::collections::BTreeMap<String, usize>) {
         let f = generated(&synthetic(n));
         let tree = f.tree("terraform");
-        let providers = tree
-            .iter()
-            .filter(|(p, _)| p.ends_with(".tf"))
+        let tf = || tree.iter().filter(|(p, _)| p.ends_with(".tf"));
+        let providers = tf()
             .map(|(_, t)| t.matches("provider \"aws\" {").count())
             .sum();
-        let accounts = f.read("terraform/organization/accounts.tf");
-        (
-            providers,
-            accounts
+        let mut resources = std::collections::BTreeMap::new();
+        for (p, t) in tf() {
+            let stack = p.split('/').next().unwrap_or_default().to_string();
+            *resources.entry(stack).or_insert(0) +=
+                t.lines().filter(|l| l.starts_with("resource \"")).count();
+        }
+        let accounts = resources.get("organization").map_or(0, |_| {
+            f.read("terraform/organization/accounts.tf")
                 .matches("resource \"aws_organizations_account\"")
-                .count(),
-        )
+                .count()
+        });
+        (providers, accounts, resources)
     };
-    let (small, small_accounts) = count(100);
-    let (large, large_accounts) = count(1000);
+    let (small, small_accounts, small_resources) = count(100);
+    let (large, large_accounts, large_resources) = count(1000);
     assert!(small_accounts >= 100 && large_accounts >= 1000);
+    // Reported, not asserted beyond the scale rule: resources per stack at both sizes.
+    eprintln!(
+        "provider blocks: {small} ({small_accounts} accounts), {large} ({large_accounts} accounts)"
+    );
+    for (stack, n) in &large_resources {
+        eprintln!(
+            "resources in {stack}/: {} ({small_accounts} accounts), {n} ({large_accounts} accounts)",
+            small_resources.get(stack).copied().unwrap_or(0)
+        );
+    }
     assert_eq!(
         small, large,
         "{small_accounts} accounts: {small} provider blocks; {large_accounts}: {large}"
     );
+    // Only the stacks that hold per-account resources grow; the ones running in named
+    // accounts (and the stack sets) stay the same size.
+    for stack in ["baseline", "backup", "log-archive", "security"] {
+        assert_eq!(
+            small_resources.get(stack),
+            large_resources.get(stack),
+            "{stack} grew with accounts"
+        );
+    }
 }
 
 #[test]

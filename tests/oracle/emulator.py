@@ -261,6 +261,44 @@ def _patch_declarative_policy() -> None:
     org_models.FakePolicy.__init__ = init
 
 
+def _patch_stack_sets() -> None:
+    """CloudFormation StackSets: moto drops CreateStackSet's and UpdateStackSet's AutoDeployment
+    and Capabilities and reports a self-managed administration role for service-managed stack
+    sets, so every re-plan would replace the stack set. Keep the two settings as given and
+    report them back in DescribeStackSet; a SERVICE_MANAGED stack set has no administration
+    role, as in AWS. Deploying to accounts that join an OU later stays unemulated (moto has no
+    organization events for CloudFormation)."""
+    from moto.cloudformation.responses import CloudFormationResponse
+
+    def remember(self: CloudFormationResponse) -> None:
+        ss = self.cloudformation_backend.describe_stack_set(self._get_param("StackSetName"))
+        auto = self._get_params().get("AutoDeployment")
+        if auto is not None:
+            ss.auto_deployment = {
+                "Enabled": str(auto.get("Enabled", "false")).lower() == "true",
+                "RetainStacksOnAccountRemoval": str(
+                    auto.get("RetainStacksOnAccountRemoval", "false")
+                ).lower()
+                == "true",
+            }
+        caps = list(self._get_param("Capabilities", []) or [])
+        if caps or not hasattr(ss, "capabilities"):
+            ss.capabilities = caps
+        if ss.permission_model == "SERVICE_MANAGED":
+            ss.administration_role_arn = None
+
+    for op in ("create_stack_set", "update_stack_set"):
+        original = getattr(CloudFormationResponse, op)
+
+        def wrapped(self: CloudFormationResponse, _original: Any = original, _op: str = op) -> Any:
+            out = _original(self)
+            _count(f"cloudformation:{_op}")
+            remember(self)
+            return out
+
+        setattr(CloudFormationResponse, op, wrapped)
+
+
 def _patch_budgets() -> None:
     """Budgets: moto keeps each notification's subscribers (from CreateBudget) but has no
     DescribeSubscribersForNotification, which the provider reads after every create. Serve it
@@ -366,6 +404,7 @@ def apply_patches() -> None:
         _patch_account()
         _patch_backup_policy()
         _patch_declarative_policy()
+        _patch_stack_sets()
         _patch_budgets()
         _serialize_requests()
         _patch_trusted_services()
