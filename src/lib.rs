@@ -10,6 +10,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod error;
 pub mod expand;
+pub mod explain;
 pub mod guardrails;
 pub mod load;
 pub mod lock;
