@@ -7,6 +7,7 @@ mod cli;
 mod corpus;
 mod explain;
 mod foundation;
+mod gate;
 mod generate;
 mod identity;
 mod lock;
