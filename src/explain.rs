@@ -450,7 +450,7 @@ impl Explanation {
 
     /// A compact report: one line per fact.
     pub fn text(&self) -> String {
-        let mut out = format!("{}", self.title().replace('`', ""));
+        let mut out = self.title().replace('`', "").to_string();
         if !self.path.is_empty() {
             out.push_str(&format!(" in {}", self.path.join(" / ")));
         }

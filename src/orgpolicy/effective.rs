@@ -291,13 +291,13 @@ impl Effective {
     /// What a complete policy of this type needs and the merged result lacks.
     pub fn incomplete(&self) -> Vec<Problem> {
         let mut out = Vec::new();
-        if let (Some(shape), Value::Object(doc)) = (management::shape(self.kind), self.render()) {
-            if let Shape::Fields(fields) = shape {
-                // The top-level fields are checked on each document; look inside them.
-                for f in *fields {
-                    if let Some(Value::Object(inner)) = doc.get(f.name) {
-                        complete(inner, &f.shape, f.name, &mut out);
-                    }
+        if let (Some(shape), Value::Object(doc)) = (management::shape(self.kind), self.render())
+            && let Shape::Fields(fields) = shape
+        {
+            // The top-level fields are checked on each document; look inside them.
+            for f in *fields {
+                if let Some(Value::Object(inner)) = doc.get(f.name) {
+                    complete(inner, &f.shape, f.name, &mut out);
                 }
             }
         }

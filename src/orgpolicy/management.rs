@@ -527,17 +527,17 @@ fn setting(path: &str, op: &str, value: &Value, leaf: Leaf, out: &mut Vec<Proble
 
 /// A tag entry: the policy key matches `tag_key` ignoring case; values follow AWS's limits.
 fn tag_entry(path: &str, name: &str, value: &Value, out: &mut Vec<Problem>) {
-    if let Some(assigned) = value.pointer("/tag_key/@@assign").and_then(Value::as_str) {
-        if !assigned.eq_ignore_ascii_case(name) {
-            err(
-                out,
-                format!("{path}.tag_key.@@assign"),
-                format!(
-                    "`tag_key` assigns \"{assigned}\", which must match the policy key `{name}` \
+    if let Some(assigned) = value.pointer("/tag_key/@@assign").and_then(Value::as_str)
+        && !assigned.eq_ignore_ascii_case(name)
+    {
+        err(
+            out,
+            format!("{path}.tag_key.@@assign"),
+            format!(
+                "`tag_key` assigns \"{assigned}\", which must match the policy key `{name}` \
                      (ignoring case)"
-                ),
-            );
-        }
+            ),
+        );
     }
     if name.chars().count() > 128 || name.is_empty() {
         err(
