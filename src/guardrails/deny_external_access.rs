@@ -9,10 +9,9 @@ pub const GUARDRAIL: Guardrail = Guardrail {
     kind: PolicyType::Rcp,
     summary: "A resource control policy that denies access to S3, SQS, KMS, Secrets Manager, \
               STS, DynamoDB, ECR, CloudWatch Logs and OpenSearch Serverless from principals \
-              outside the organization, and AWS services acting for another organization, \
-              whatever a resource policy says. AWS services acting directly are exempt, as are \
-              the AWS-owned Elastic Load Balancing accounts that deliver access logs in the \
-              allowed regions; a resource tagged `dp:exclude:identity=true` (or \
+              outside the organization, and AWS services acting for another organization. AWS \
+              services acting directly and the AWS-owned ELB log-delivery accounts of the \
+              allowed regions are exempt; a resource tagged `dp:exclude:identity=true` (or \
               `dp:exclude:source=true`) opts out, so attach protect_perimeter_tags with it.",
     params: &[
         Param {

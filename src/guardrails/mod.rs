@@ -144,3 +144,20 @@ pub fn default_exempt_roles(organization: &Organization) -> Vec<String> {
 /// The execution roles AWS CloudFormation StackSets creates in member accounts for
 /// service-managed stack sets.
 pub const STACKSET_EXECUTION_ROLES: &str = "arn:aws:iam::*:role/stacksets-exec-*";
+
+#[cfg(test)]
+mod tests {
+    /// The summary is the policy's description in AWS, which takes at most 512 characters.
+    #[test]
+    fn every_summary_fits_an_aws_policy_description() {
+        for g in super::ALL {
+            let description = g.summary.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(
+                description.chars().count() <= 512,
+                "{}: {} characters",
+                g.name,
+                description.chars().count()
+            );
+        }
+    }
+}

@@ -216,8 +216,10 @@ fn the_whole_guardrail_library_applies_and_matches_the_model() {
     // declarative policy is left out: moto lacks the DECLARATIVE_POLICY_EC2 type in
     // Organizations EnablePolicyType and CreatePolicy (InvalidInputException); the check below
     // fails once moto has it, so the policy joins this apply then.
-    if let Some(py) = python() {
-        let out = Command::new(py)
+    let test = "the_whole_guardrail_library_applies_and_matches_the_model";
+    let Some(py) = available(test) else { return };
+    {
+        let out = Command::new(&py)
             .args([
                 "-c",
                 "from moto.organizations.models import FakePolicy, FakeRoot; \
@@ -233,10 +235,7 @@ fn the_whole_guardrail_library_applies_and_matches_the_model() {
     }
     let f = fixture(EVERYTHING);
     write_documents(&f);
-    apply_fixture(
-        "the_whole_guardrail_library_applies_and_matches_the_model",
-        f,
-    );
+    apply_fixture(test, f);
 }
 
 /// Adoption: an organization built in the emulator out of band (OUs, accounts, an SCP and its
