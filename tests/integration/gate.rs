@@ -271,6 +271,48 @@ fn diff_tells_replacements_renames_tags_moves_and_exits_1() {
     assert!(!o.stdout.contains("REPLACED"), "{}", o.text());
     f.run_ok(&["generate"]);
     assert_eq!(f.run(&["diff"]).code, 0);
+    // A named account's name changes: renamed in place, same key, same email.
+    edit(
+        &f,
+        &[(
+            "  security:    { ou: security }",
+            "  security:    { ou: security, name: sec-tooling, email: \"aws+security@example.com\" }",
+        )],
+    );
+    let o = f.run(&["diff"]);
+    assert_eq!(o.code, 1, "{}", o.text());
+    assert!(
+        o.stdout
+            .contains("~ account security is renamed from security to sec-tooling (in place)"),
+        "{}",
+        o.text()
+    );
+    assert!(!o.stdout.contains("REPLACED"), "{}", o.text());
+    f.run_ok(&["generate"]);
+    // A removal: refused without the flag (as generate refuses it), told with it.
+    edit(
+        &f,
+        &[(
+            "environments: [dev, prod], owner",
+            "environments: [dev], owner",
+        )],
+    );
+    let before = snapshot(&f);
+    let o = f.run(&["diff"]);
+    assert_eq!(o.code, 2, "{}", o.text());
+    assert!(o.stderr.contains("app_prod"), "{}", o.text());
+    let o = f.run(&["diff", "--allow-removal"]);
+    assert_eq!(o.code, 1, "{}", o.text());
+    assert!(
+        o.stdout
+            .contains("- account app_prod leaves Terraform's state (removed; it stays in AWS)"),
+        "{}",
+        o.text()
+    );
+    assert!(!o.stdout.contains("DESTROYED"), "{}", o.text());
+    assert_eq!(snapshot(&f), before, "diff wrote");
+    f.run_ok(&["generate", "--allow-removal"]);
+    assert_eq!(f.run(&["diff"]).code, 0);
     // A lost lock and a pattern change: diff says, loudly, what generate refuses.
     std::fs::remove_file(f.join("landform.lock")).unwrap();
     edit(&f, &[PATTERN]);
