@@ -203,7 +203,7 @@ fn end_line(accounts: usize, removed: usize, moved: usize) -> String {
     format!("# end of landform.lock: {accounts} accounts, {removed} removed, {moved} moved\n")
 }
 
-const RESTORE: &str = "restore landform.lock from version control (it is what landform promised AWS; never edit it by hand)";
+const RESTORE: &str = "landform.lock is written by `landform generate`: restore it from version control (it is what landform promised AWS; never edit it by hand)";
 
 /// A diagnostic located at a line of the lock.
 fn at_line(source: &Source, line: usize, column: usize, message: String) -> Diagnostic {
@@ -230,10 +230,15 @@ pub fn parse(path: &Path, text: &str) -> Result<Lock, Vec<Diagnostic>> {
     if !markers.is_empty() {
         return Err(markers);
     }
-    // TODO(lead): duplicate keys in the lock (a careless merge) are taken silently by serde;
-    // helper `input` builds the duplicate-key detector for YAML in load.rs/source.rs: call it
-    // here on `text` once it is on main.
-    let lock: Lock = serde_yaml::from_str(text).map_err(|e| {
+    // Duplicate keys (a careless merge) and absurd nesting, located at the second occurrence.
+    let structure = crate::load::structure_errors(&source);
+    if !structure.is_empty() {
+        return Err(structure
+            .into_iter()
+            .map(|d| d.with_help(RESTORE))
+            .collect());
+    }
+    let lock: Lock = serde_yaml::from_str(&source.text).map_err(|e| {
         let full = e.to_string();
         let message = match full.rfind(" at line ") {
             Some(i) => full[..i].to_string(),
