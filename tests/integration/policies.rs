@@ -966,6 +966,41 @@ fn management_policies_are_checked_as_part_of_each_effective_policy() {
     );
 }
 
+/// Two policies attached to one target that assign a setting different values: AWS keeps the
+/// one attached first (Organizations inheritance example 6), and Terraform attaches in no fixed
+/// order, so landform refuses to leave the result to chance.
+#[test]
+fn two_policies_on_one_target_assigning_one_setting_differently_fail() {
+    let f = fixture(
+        "policies:\n  tags-a:\n    type: tag\n    file: a.json\n    attach: [prod]\n  \
+         tags-b:\n    type: tag\n    file: b.json\n    attach: [prod]\n",
+    );
+    f.write(
+        "a.json",
+        r#"{"tags": {"project": {"tag_key": {"@@assign": "PROJECT"}, "tag_value": {"@@append": ["Maintenance"]}}}}"#,
+    );
+    f.write(
+        "b.json",
+        r#"{"tags": {"project": {"tag_key": {"@@assign": "project"}}}}"#,
+    );
+    let err = fails(&f, &["validate"]);
+    let lines = headlines(&err);
+    assert_eq!(lines.len(), 1, "{err}");
+    assert!(
+        lines[0].starts_with(
+            "error: policy `tags-b` at tags.project.tag_key.@@assign: `tags.project.tag_key` is \
+             also assigned by policy `tags-a`, attached to the same target with another value"
+        ) && lines[0].contains("(in the effective policy of OU `prod` (and "),
+        "{err}"
+    );
+    // The same value in both is no conflict.
+    f.write(
+        "b.json",
+        r#"{"tags": {"project": {"tag_key": {"@@assign": "PROJECT"}}}}"#,
+    );
+    f.run_ok(&["validate"]);
+}
+
 #[test]
 fn declarative_ec2_policies_are_a_policy_type() {
     let f = fixture(
