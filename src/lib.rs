@@ -6,6 +6,7 @@
 
 pub mod adopt;
 pub mod blueprint;
+pub mod ci;
 pub mod cli;
 pub mod diagnostic;
 pub mod error;

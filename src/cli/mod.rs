@@ -3,11 +3,13 @@
 
 mod access;
 mod adopt;
+mod completions;
 mod diff;
 mod generate;
 mod guardrails;
 mod init;
 mod lock;
+pub mod schema;
 mod validate;
 
 use std::ffi::OsString;
@@ -48,6 +50,10 @@ enum Command {
     Lock(lock::Args),
     /// Write a blueprint, a lock and a tree that import an existing organization.
     Adopt(adopt::Args),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(completions::Args),
+    /// Print the JSON Schema of the blueprint (editors complete and check with it).
+    Schema,
 }
 
 /// Runs landform with these arguments (the first is the program name) and returns the exit code.
@@ -71,6 +77,11 @@ where
         Command::Diff(args) => diff::run(args),
         Command::Lock(args) => lock::run(args),
         Command::Adopt(args) => adopt::run(args),
+        Command::Completions(args) => completions::run(args),
+        Command::Schema => {
+            print!("{}", schema::text());
+            Ok(0)
+        }
         Command::Guardrails => {
             print!("{}", guardrails::listing());
             Ok(0)

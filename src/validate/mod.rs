@@ -13,6 +13,7 @@ mod keys;
 mod ous;
 mod policies;
 mod regions;
+mod state;
 
 pub use keys::is_plain_key;
 
@@ -31,6 +32,7 @@ pub fn blueprint(loaded: &Loaded) -> Vec<Diagnostic> {
     documents::check_blueprint(loaded, &mut out);
     identity::check(loaded, &mut out);
     foundation::check(loaded, &mut out);
+    state::check(loaded, &mut out);
     out
 }
 
