@@ -94,5 +94,12 @@ pub fn run(args: Args) -> Result<i32, Error> {
     ] {
         write_new(&dir.join(name), &content)?;
     }
-    super::generate::generate_into(&loaded, &out, None, false, false)
+    super::generate::generate_into(
+        &loaded,
+        &out,
+        None,
+        false,
+        false,
+        crate::lock::RunOptions::default(),
+    )
 }

@@ -46,6 +46,9 @@ pub struct Model {
     /// Every stack folder of the tree, in the order to apply (`bootstrap`, `organization`,
     /// `identity-center`, then `stacks`): the README, backends and CI files follow it.
     pub stack_order: Vec<String>,
+    /// What reconciling with `landform.lock` decided (computed once, in `expand`).
+    #[serde(skip)]
+    pub lock: crate::lock::LockPlan,
 }
 
 #[derive(Debug, Clone, Serialize)]
