@@ -109,9 +109,16 @@ pub fn generate_into(
             println!("{verb}  {} (beside the blueprint)", lock::FILE);
         }
         let ci_changes = ci.as_ref().map_or(0, |(root, _, p)| {
-            for (verb, list) in [("added", &p.added), ("changed", &p.changed), ("removed", &p.removed)] {
+            for (verb, list) in [
+                ("added", &p.added),
+                ("changed", &p.changed),
+                ("removed", &p.removed),
+            ] {
                 for f in list {
-                    println!("{verb:<8} {} (beside the blueprint)", root.join(f).display());
+                    println!(
+                        "{verb:<8} {} (beside the blueprint)",
+                        root.join(f).display()
+                    );
                 }
             }
             p.added.len() + p.changed.len() + p.removed.len()
@@ -198,8 +205,8 @@ fn ci_plan(
     } else {
         root
     };
-    let files = crate::ci::for_blueprint(loaded, &output.model, &output.tree, out)
-        .map_err(Error::Usage)?;
+    let files =
+        crate::ci::for_blueprint(loaded, &output.model, &output.tree, out).map_err(Error::Usage)?;
     // A manifest there that lists anything but pipeline files belongs to a tree generated into
     // this folder: it is not the pipeline's to change.
     let manifest = std::fs::read_to_string(root.join(write::MANIFEST)).unwrap_or_default();

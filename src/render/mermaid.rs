@@ -16,7 +16,8 @@ pub const ACCOUNTS_PER_OU: usize = 8;
 pub fn label(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.' | ',' | ':' | '/' | '+' | '@')
+        if c.is_ascii_alphanumeric()
+            || matches!(c, ' ' | '-' | '_' | '.' | ',' | ':' | '/' | '+' | '@')
         {
             out.push(c);
         } else if c.is_control() {
@@ -63,12 +64,11 @@ pub fn diagram(model: &Model) -> String {
     }
     let mut by_parent: Vec<(String, Vec<usize>)> = Vec::new();
     for (i, a) in model.accounts.iter().enumerate() {
-        let parent = a
-            .ou
-            .as_deref()
-            .and_then(|k| ou_ids.get(k))
-            .cloned()
-            .unwrap_or_else(|| "root".to_string());
+        let parent =
+            a.ou.as_deref()
+                .and_then(|k| ou_ids.get(k))
+                .cloned()
+                .unwrap_or_else(|| "root".to_string());
         match by_parent.iter_mut().find(|(p, _)| *p == parent) {
             Some((_, v)) => v.push(i),
             None => by_parent.push((parent, vec![i])),
@@ -78,7 +78,9 @@ pub fn diagram(model: &Model) -> String {
         if accounts.len() > ACCOUNTS_PER_OU {
             let with_policies = accounts
                 .iter()
-                .filter(|i| attached.contains_key(&Target::Account(model.accounts[**i].key.clone())))
+                .filter(|i| {
+                    attached.contains_key(&Target::Account(model.accounts[**i].key.clone()))
+                })
                 .count();
             let extra = if with_policies > 0 {
                 format!("<br/>{with_policies} with their own policies")

@@ -195,7 +195,9 @@ impl Renderer {
             let required = stacks::required(
                 tree.iter()
                     .filter(|(p, _)| {
-                        p.starts_with(&prefix) && p.ends_with(".tf") && **p != format!("{prefix}terraform.tf")
+                        p.starts_with(&prefix)
+                            && p.ends_with(".tf")
+                            && **p != format!("{prefix}terraform.tf")
                     })
                     .map(|(_, text)| text.as_str()),
             );
@@ -205,7 +207,10 @@ impl Renderer {
                 .tera
                 .render(name, &context)
                 .map_err(|e| tera_error(name, e))?;
-            tree.insert(format!("{stack}/terraform.tf"), split::format_by_block(&text));
+            tree.insert(
+                format!("{stack}/terraform.tf"),
+                split::format_by_block(&text),
+            );
         }
         Ok(())
     }

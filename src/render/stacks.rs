@@ -170,7 +170,10 @@ mod tests {
         assert_eq!(plain.constraint, ">= 1.5");
         assert!(plain.reasons.is_empty());
         let imports = required(["import {\n  to = a.b\n  id = \"x\"\n}\n"]);
-        assert_eq!(imports.constraint, ">= 1.5", "OpenTofu 1.6 is every OpenTofu");
+        assert_eq!(
+            imports.constraint, ">= 1.5",
+            "OpenTofu 1.6 is every OpenTofu"
+        );
         let removed = required(["import {\n}\n", "removed {\n  from = a.b\n}\n"]);
         assert_eq!(removed.constraint, ">= 1.10");
         assert_eq!(
@@ -190,7 +193,13 @@ mod tests {
     #[test]
     fn stacks_keep_the_apply_order_then_add_the_rest() {
         let mut tree = Tree::new();
-        for p in ["b/main.tf", "a/main.tf", "z/x.tf", "README.md", "a/policies/p.json"] {
+        for p in [
+            "b/main.tf",
+            "a/main.tf",
+            "z/x.tf",
+            "README.md",
+            "a/policies/p.json",
+        ] {
             tree.insert(p.to_string(), String::new());
         }
         let order = ["b".to_string(), "a".to_string(), "gone".to_string()];

@@ -87,7 +87,9 @@ pub fn check(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
             out.push(
                 Diagnostic::error(format!("`{p}` is not a usable state key prefix"))
                     .at_value(src, "state.key_prefix")
-                    .with_help("use letters, digits, `-`, `_`, `.` and `/` (for example `landing-zone`)"),
+                    .with_help(
+                        "use letters, digits, `-`, `_`, `.` and `/` (for example `landing-zone`)",
+                    ),
             );
         }
     }
@@ -150,7 +152,15 @@ mod tests {
             assert!(is_bucket_name(ok), "{ok}");
         }
         for bad in [
-            "ab", "Acme", "-acme", "acme-", "a..b", "a_b", "xn--abc", "192.168.1.1", "acme-s3alias",
+            "ab",
+            "Acme",
+            "-acme",
+            "acme-",
+            "a..b",
+            "a_b",
+            "xn--abc",
+            "192.168.1.1",
+            "acme-s3alias",
         ] {
             assert!(!is_bucket_name(bad), "{bad}");
         }

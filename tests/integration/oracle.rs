@@ -14,7 +14,13 @@ use crate::fixture::{Fixture, preset};
 use crate::tools;
 
 /// The order stacks are applied in; a tree holds some of them.
-pub const STACK_ORDER: &[&str] = &["bootstrap", "organization", "log-archive", "security", "identity-center"];
+pub const STACK_ORDER: &[&str] = &[
+    "bootstrap",
+    "organization",
+    "log-archive",
+    "security",
+    "identity-center",
+];
 
 /// A Python that can import moto and boto3.
 pub fn python() -> Option<PathBuf> {

@@ -36,7 +36,8 @@ fn key(v: &Value) -> String {
 /// The stacks a pipeline file names, in the order it applies them, checking that each apply
 /// waits for the one before.
 fn pipeline_stacks(provider: &str, text: &str) -> Vec<String> {
-    let doc: Value = serde_yaml::from_str(text).unwrap_or_else(|e| panic!("{provider}: {e}\n{text}"));
+    let doc: Value =
+        serde_yaml::from_str(text).unwrap_or_else(|e| panic!("{provider}: {e}\n{text}"));
     let mut out = Vec::new();
     match provider {
         "github" => {
@@ -52,7 +53,10 @@ fn pipeline_stacks(provider: &str, text: &str) -> Vec<String> {
                     .map(key)
                     .collect();
                 if let Some(prev) = out.last() {
-                    assert!(needs.contains(&format!("apply-{prev}")), "{stack}: {needs:?}");
+                    assert!(
+                        needs.contains(&format!("apply-{prev}")),
+                        "{stack}: {needs:?}"
+                    );
                 }
                 assert_eq!(key(&job["environment"]), "production");
                 assert_eq!(
@@ -72,8 +76,11 @@ fn pipeline_stacks(provider: &str, text: &str) -> Vec<String> {
             assert_eq!(names, out, "path filters");
             let check = &doc["jobs"]["check"]["steps"];
             assert!(
-                check.as_sequence().unwrap().iter().any(|s| key(&s["run"])
-                    .contains("landform generate --check")),
+                check
+                    .as_sequence()
+                    .unwrap()
+                    .iter()
+                    .any(|s| key(&s["run"]).contains("landform generate --check")),
                 "{text}"
             );
             assert!(text.contains("$GITHUB_STEP_SUMMARY"), "{text}");
@@ -117,10 +124,19 @@ fn init_with_state_and_ci_is_a_repository_ready_to_commit() {
     f.run_ok(&["init", "repo", "--preset", "smb"]);
     let ignore = f.read("repo/.gitignore");
     let lines: Vec<&str> = ignore.lines().map(str::trim).collect();
-    for want in [".terraform/", "*.tfstate", "*.tfstate.*", "*.tfplan", "!.terraform.lock.hcl"] {
+    for want in [
+        ".terraform/",
+        "*.tfstate",
+        "*.tfstate.*",
+        "*.tfplan",
+        "!.terraform.lock.hcl",
+    ] {
         assert!(lines.contains(&want), "{want} in .gitignore:\n{ignore}");
     }
-    assert!(!lines.contains(&".terraform.lock.hcl"), "the lock file is committed");
+    assert!(
+        !lines.contains(&".terraform.lock.hcl"),
+        "the lock file is committed"
+    );
     let blueprint = f.read("repo/landform.yaml");
     assert!(
         blueprint.starts_with("# yaml-language-server: $schema=./landform.schema.json\n"),
@@ -150,7 +166,10 @@ fn init_with_state_and_ci_is_a_repository_ready_to_commit() {
                 "{stack}: {terraform}"
             );
             if stack == "bootstrap" {
-                assert!(!f.exists(&format!("{dir}/backend.tf")), "step 1: local state");
+                assert!(
+                    !f.exists(&format!("{dir}/backend.tf")),
+                    "step 1: local state"
+                );
                 continue;
             }
             let backend = f.read(&format!("{dir}/backend.tf"));
@@ -164,7 +183,10 @@ fn init_with_state_and_ci_is_a_repository_ready_to_commit() {
             ] {
                 assert!(backend.contains(&want), "{stack}: {want} in\n{backend}");
             }
-            assert!(terraform.contains("required_version = \">= 1.10\""), "{terraform}");
+            assert!(
+                terraform.contains("required_version = \">= 1.10\""),
+                "{terraform}"
+            );
         }
         let path = landform::ci::PATHS
             .iter()
@@ -176,7 +198,10 @@ fn init_with_state_and_ci_is_a_repository_ready_to_commit() {
         }
         let text = f.read(&format!("repo/{path}"));
         assert_eq!(pipeline_stacks(provider, &text), order, "{provider}");
-        assert_eq!(f.run(&["generate", "--check", "repo/landform.yaml"]).code, 0);
+        assert_eq!(
+            f.run(&["generate", "--check", "repo/landform.yaml"]).code,
+            0
+        );
     }
 
     // Step 2 of the migration: bootstrap/ gets its backend too.
@@ -187,7 +212,10 @@ fn init_with_state_and_ci_is_a_repository_ready_to_commit() {
     f.write("repo/landform.yaml", &text);
     f.run_ok(&["generate", "repo/landform.yaml"]);
     let backend = f.read("repo/terraform/bootstrap/backend.tf");
-    assert!(backend.contains("key          = \"lz/bootstrap/terraform.tfstate\""), "{backend}");
+    assert!(
+        backend.contains("key          = \"lz/bootstrap/terraform.tfstate\""),
+        "{backend}"
+    );
     let bucket = f.read("repo/terraform/bootstrap/main.tf");
     for want in [
         "prevent_destroy = true",
@@ -218,7 +246,10 @@ fn init_with_state_and_ci_is_a_repository_ready_to_commit() {
 
 #[test]
 fn a_hand_written_pipeline_is_never_overwritten() {
-    let f = Fixture::with_blueprint(&format!("{}\nci: {{ provider: gitlab }}\n", preset("minimal")));
+    let f = Fixture::with_blueprint(&format!(
+        "{}\nci: {{ provider: gitlab }}\n",
+        preset("minimal")
+    ));
     let mine = "stages: [mine]\n";
     f.write(".gitlab-ci.yml", mine);
     let o = f.run(&["generate"]);
@@ -246,7 +277,10 @@ fn without_state_a_users_own_backend_is_left_alone() {
     f.run_ok(&["generate"]);
     assert_eq!(f.run(&["generate", "--check"]).code, 0);
     assert_eq!(f.read("terraform/organization/backend.tf"), mine);
-    assert!(!f.read("terraform/.landform-manifest").contains("backend.tf"));
+    assert!(
+        !f.read("terraform/.landform-manifest")
+            .contains("backend.tf")
+    );
     // Asking for `state:` now would replace it: refused, and it is still there.
     f.write(
         "landform.yaml",
@@ -278,7 +312,10 @@ fn bad_state_and_ci_values_are_located_errors() {
     let o = f.run(&["generate"]);
     assert_eq!(o.code, 2);
     assert!(!f.exists("terraform"));
-    let f = Fixture::with_blueprint(&format!("{}\nci: {{ provider: jenkins }}\n", preset("minimal")));
+    let f = Fixture::with_blueprint(&format!(
+        "{}\nci: {{ provider: jenkins }}\n",
+        preset("minimal")
+    ));
     let o = f.run(&["validate"]);
     assert_eq!(o.code, 2);
     assert!(o.text().contains("unknown value `jenkins`"), "{}", o.text());
@@ -291,7 +328,8 @@ fn the_schema_accepts_every_preset_and_rejects_a_typo() {
         serde_json::from_str(&f.run_ok(&["schema"]).stdout).expect("schema is JSON");
     let validator = jsonschema::validator_for(&schema).expect("a valid JSON Schema");
     let as_json = |yaml: &str| -> serde_json::Value { serde_yaml::from_str(yaml).expect("yaml") };
-    let extra = "\nstate: { bucket: acme-tfstate, region: eu-west-1 }\nci: { provider: atlantis }\n";
+    let extra =
+        "\nstate: { bucket: acme-tfstate, region: eu-west-1 }\nci: { provider: atlantis }\n";
     for name in PRESETS {
         let text = preset(name);
         let errors: Vec<String> = validator
@@ -299,7 +337,10 @@ fn the_schema_accepts_every_preset_and_rejects_a_typo() {
             .map(|e| format!("{e} at {}", e.instance_path()))
             .collect();
         assert!(errors.is_empty(), "{name}: {errors:?}");
-        assert!(validator.is_valid(&as_json(&format!("{text}{extra}"))), "{name} + state + ci");
+        assert!(
+            validator.is_valid(&as_json(&format!("{text}{extra}"))),
+            "{name} + state + ci"
+        );
         for (from, to) in [
             ("home_region:", "home_regoin:"),
             ("\norganization:", "\norganisation:"),
@@ -307,7 +348,10 @@ fn the_schema_accepts_every_preset_and_rejects_a_typo() {
         ] {
             assert!(text.contains(from), "{name}: {from}");
             let typo = text.replacen(from, to, 1);
-            assert!(!validator.is_valid(&as_json(&typo)), "{name}: {to} accepted");
+            assert!(
+                !validator.is_valid(&as_json(&typo)),
+                "{name}: {to} accepted"
+            );
         }
         assert!(
             !validator.is_valid(&as_json(&format!("{text}\nci: {{ provider: jenkins }}\n"))),
@@ -346,7 +390,8 @@ fn the_readme_draws_the_organization_with_every_label_escaped() {
         // A node: id, an opening, one quoted label, a closing; or an edge between ids.
         if l.contains("-->") {
             assert!(
-                l.split(" --> ").all(|id| id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')),
+                l.split(" --> ")
+                    .all(|id| id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')),
                 "{l}"
             );
             continue;
@@ -358,18 +403,30 @@ fn the_readme_draws_the_organization_with_every_label_escaped() {
             !label.contains(['"', '<', '>', '`', '[', ']', '{', '}', '|', ';', '\\']),
             "unescaped label: {l}"
         );
-        assert!(l[..open].chars().all(|c| c.is_ascii_alphanumeric() || "_([".contains(c)), "{l}");
+        assert!(
+            l[..open]
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_([".contains(c)),
+            "{l}"
+        );
     }
     assert!(lines.iter().any(|l| l.contains("(OU)")));
 
     // Many accounts in one OU: one summary node.
     let mut text = preset("minimal").to_string();
     text.push_str("\nsandboxes: [a, b, c, d, e, f, g, h, i, j, k, l]\n");
-    let text = text.replacen("organizational_units:\n", "organizational_units:\n  sandbox: { name: Sandbox }\n", 1);
+    let text = text.replacen(
+        "organizational_units:\n",
+        "organizational_units:\n  sandbox: { name: Sandbox }\n",
+        1,
+    );
     let f = Fixture::with_blueprint(&text);
     f.run_ok(&["generate"]);
     let lines = mermaid(&f.read("terraform/README.md"));
-    assert!(lines.iter().any(|l| l.contains("[\"12 accounts")), "{lines:#?}");
+    assert!(
+        lines.iter().any(|l| l.contains("[\"12 accounts")),
+        "{lines:#?}"
+    );
     assert!(!lines.iter().any(|l| l.contains("sandbox-a")), "{lines:#?}");
 }
 
@@ -399,7 +456,12 @@ fn identity_center_not_enabled_is_a_plan_time_instruction() {
     let accounts: Vec<String> = emails
         .iter()
         .enumerate()
-        .map(|(i, e)| format!("{{ id = \"{:012}\", email = \"{e}\" }}", 100_000_000_000 + i))
+        .map(|(i, e)| {
+            format!(
+                "{{ id = \"{:012}\", email = \"{e}\" }}",
+                100_000_000_000 + i
+            )
+        })
         .collect();
     let mock = |expect: bool| {
         format!(
@@ -408,15 +470,26 @@ fn identity_center_not_enabled_is_a_plan_time_instruction() {
              target = data.aws_organizations_organization.this\n    values = {{ accounts = [{}] }}\n  }}\n}}\n\n\
              run \"not_enabled\" {{\n  command = plan\n{}}}\n",
             accounts.join(", "),
-            if expect { "  expect_failures = [data.aws_ssoadmin_instances.this]\n" } else { "" }
+            if expect {
+                "  expect_failures = [data.aws_ssoadmin_instances.this]\n"
+            } else {
+                ""
+            }
         )
     };
     let dir = f.join("terraform/identity-center");
     let run = |args: &[&str]| {
-        let o = crate::tools::terraform_cmd(&dir).args(args).output().unwrap();
+        let o = crate::tools::terraform_cmd(&dir)
+            .args(args)
+            .output()
+            .unwrap();
         (
             o.status.success(),
-            format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr)),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&o.stdout),
+                String::from_utf8_lossy(&o.stderr)
+            ),
         )
     };
     let (ok, text) = run(&[
@@ -427,12 +500,21 @@ fn identity_center_not_enabled_is_a_plan_time_instruction() {
         &format!("-plugin-dir={}", plugins.display()),
     ]);
     assert!(ok, "{text}");
-    f.write("terraform/identity-center/tests/not_enabled.tftest.hcl", &mock(false));
+    f.write(
+        "terraform/identity-center/tests/not_enabled.tftest.hcl",
+        &mock(false),
+    );
     let (ok, text) = run(&["test", "-no-color"]);
     assert!(!ok, "{text}");
-    assert!(text.contains("IAM Identity Center is not enabled"), "{text}");
+    assert!(
+        text.contains("IAM Identity Center is not enabled"),
+        "{text}"
+    );
     assert!(!text.contains("Invalid index"), "{text}");
-    f.write("terraform/identity-center/tests/not_enabled.tftest.hcl", &mock(true));
+    f.write(
+        "terraform/identity-center/tests/not_enabled.tftest.hcl",
+        &mock(true),
+    );
     let (ok, text) = run(&["test", "-no-color"]);
     assert!(ok, "only the postcondition fails:\n{text}");
 }
@@ -452,6 +534,9 @@ fn the_bootstrap_stack_applies_in_the_emulator() {
     let (ok, text) = oracle::run_oracle_on(&py, &f, "terraform", "model.json", &["bootstrap"]);
     eprintln!("{test}:\n{text}");
     assert!(ok, "{test}: the oracle failed:\n{text}");
-    assert!(text.contains("[bootstrap] emulator state matches the model"), "{text}");
+    assert!(
+        text.contains("[bootstrap] emulator state matches the model"),
+        "{text}"
+    );
     assert!(text.contains("ORACLE: PASS"), "{text}");
 }
