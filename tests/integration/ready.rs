@@ -398,7 +398,19 @@ fn the_readme_draws_the_organization_with_every_label_escaped() {
         }
         let open = l.find('"').expect(l);
         let close = l.rfind('"').unwrap();
-        let label = l[open + 1..close].replace("<br/>", "");
+        // Entity codes (`#34;`) are the escaped form; what remains must be plain.
+        let mut label = l[open + 1..close].replace("<br/>", "");
+        while let Some(at) = label.find('#') {
+            let digits = label[at + 1..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .count();
+            assert!(
+                digits > 0 && label[at + 1 + digits..].starts_with(';'),
+                "a bare `#` in {l}"
+            );
+            label.replace_range(at..at + digits + 2, "");
+        }
         assert!(
             !label.contains(['"', '<', '>', '`', '[', ']', '{', '}', '|', ';', '\\']),
             "unescaped label: {l}"
