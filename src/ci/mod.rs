@@ -59,10 +59,15 @@ fn header(version: &str) -> String {
     )
 }
 
+/// How runners get landform when `ci.install` is not set.
+pub fn default_install(version: &str) -> String {
+    format!("cargo install --locked landform --version {version}")
+}
+
 fn install(ci: &Ci, version: &str) -> String {
     ci.install
         .clone()
-        .unwrap_or_else(|| format!("cargo install --locked landform --version {version}"))
+        .unwrap_or_else(|| default_install(version))
 }
 
 /// The pipeline for a blueprint with `ci:` whose tree goes to `out`: files relative to the

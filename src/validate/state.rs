@@ -130,6 +130,20 @@ pub fn check(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
                     .with_help("write `arn:aws:iam::<12-digit account id>:role/<name>`"),
             );
         }
+        if ci.install.is_none() {
+            out.push(
+                Diagnostic::warning(format!(
+                    "the pipeline installs landform with `{}`, which works only once landform \
+                     is published on crates.io",
+                    crate::ci::default_install(env!("CARGO_PKG_VERSION"))
+                ))
+                .at_value(src, "ci.provider")
+                .with_help(
+                    "set `ci.install` to how your runners get landform, for example \
+                     `cargo install --locked --git <your landform repository> --tag <version>`",
+                ),
+            );
+        }
         if let Some(cmd) = &ci.install
             && (cmd.trim().is_empty() || cmd.contains(['\n', '\r']))
         {
