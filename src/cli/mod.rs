@@ -5,6 +5,7 @@ mod access;
 mod adopt;
 mod completions;
 mod diff;
+mod explain;
 mod generate;
 mod guardrails;
 mod init;
@@ -54,6 +55,8 @@ enum Command {
     Completions(completions::Args),
     /// Print the JSON Schema of the blueprint (editors complete and check with it).
     Schema,
+    /// Explain what is in force on an account, an OU or the root, and where it comes from.
+    Explain(explain::Args),
 }
 
 /// Runs landform with these arguments (the first is the program name) and returns the exit code.
@@ -82,6 +85,7 @@ where
             print!("{}", schema::text());
             Ok(0)
         }
+        Command::Explain(args) => explain::run(args),
         Command::Guardrails => {
             print!("{}", guardrails::listing());
             Ok(0)

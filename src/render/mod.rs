@@ -169,6 +169,7 @@ impl Renderer {
         context.insert("version", env!("CARGO_PKG_VERSION"));
         context.insert("diagram", &mermaid::diagram(model));
         context.insert("aws_provider", stacks::AWS_PROVIDER);
+        context.insert("in_force", &crate::explain::by_ou(model));
         let mut tree = Tree::new();
         for (name, _) in TEMPLATES {
             let text = self

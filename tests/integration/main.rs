@@ -4,6 +4,8 @@ mod fixture;
 mod tools;
 
 mod cli;
+mod corpus;
+mod explain;
 mod foundation;
 mod gate;
 mod generate;
