@@ -13,6 +13,7 @@ pub mod output;
 
 pub mod adopt;
 pub mod blueprint;
+pub mod ci;
 pub mod cli;
 pub mod diagnostic;
 pub mod error;

@@ -14,5 +14,6 @@ mod identity;
 mod lock;
 mod oracle;
 mod policies;
+mod ready;
 mod terraform;
 mod validation;
