@@ -2,7 +2,7 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 
 /// `backup:`: backup policies, one per environment.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Backup {
     /// The account holding the central vault copies go to.
@@ -28,7 +28,7 @@ pub struct Backup {
 }
 
 /// `backup.plans.<environment>:`
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BackupPlan {
     /// A `cron(...)` or `rate(...)` expression.
@@ -59,7 +59,7 @@ fn default_tag_values() -> Vec<String> {
 }
 
 /// `backup.vault_lock:`: AWS Backup Vault Lock on the central vaults.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VaultLock {
     /// `governance` (removable by privileged users) or `compliance` (immutable once the
@@ -74,7 +74,9 @@ pub struct VaultLock {
     pub changeable_for_days: Option<u32>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum LockMode {
     Governance,

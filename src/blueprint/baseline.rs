@@ -5,7 +5,7 @@ use super::security::Toggle;
 /// `baseline:`: what every member account gets, through service-managed CloudFormation
 /// StackSets targeted at OUs (new accounts are baselined with no Terraform run) and
 /// organization-wide features. `baseline: {}` turns every item on.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Baseline {
     /// OU keys (with every OU below them) that get no baseline, e.g. `suspended`.
@@ -32,7 +32,7 @@ pub struct Baseline {
 
 /// `baseline.ec2:`: the settings of the EC2 declarative policy. Each `true` (or a VPC mode
 /// other than `off`) is one attribute of the policy; with none, there is no policy.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Ec2Attributes {
     pub enabled: bool,
@@ -63,7 +63,7 @@ impl Default for Ec2Attributes {
 }
 
 /// `baseline.ec2.vpc_block_public_access:`, in the policy's own words.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum VpcBlockPublicAccess {
     #[default]
@@ -85,7 +85,7 @@ impl VpcBlockPublicAccess {
 }
 
 /// `baseline.config:`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct ConfigRecorder {
     pub enabled: bool,
@@ -103,7 +103,7 @@ impl Default for ConfigRecorder {
 }
 
 /// `baseline.password_policy:` (defaults follow the CIS AWS Foundations Benchmark).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct PasswordPolicy {
     pub enabled: bool,

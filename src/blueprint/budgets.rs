@@ -2,7 +2,7 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 
 /// `budgets:`: a monthly cost budget per account, filtered to that account, with alerts.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Budgets {
     /// Monthly limit for accounts without a more specific one.

@@ -4,7 +4,7 @@ use serde::Deserialize;
 /// `contacts:`: billing, operations and security alternate contacts for every account, set from
 /// the management account. Emails default to the organization's pattern with `{account}` =
 /// `billing`, `operations` or `security`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Contacts {
     /// The phone number of every contact that does not give its own (AWS requires one).
@@ -17,7 +17,7 @@ pub struct Contacts {
 }
 
 /// One alternate contact; every field has a default.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Contact {
     pub name: Option<String>,
@@ -27,7 +27,7 @@ pub struct Contact {
 }
 
 /// `contacts.overrides.<key>:`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct ContactOverride {
     pub billing: Option<Contact>,

@@ -2,7 +2,7 @@ use serde::Deserialize;
 
 /// `logging:`: the organization trail and its locked-down bucket in the log archive account.
 /// Absent: no log-archive stack and no trail.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Logging {
     /// The account key that holds the log bucket.
@@ -41,7 +41,7 @@ impl Default for Logging {
 }
 
 /// `logging.cloudwatch_logs:`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct CloudWatchLogs {
     pub enabled: bool,
@@ -59,7 +59,9 @@ impl Default for CloudWatchLogs {
 }
 
 /// S3 storage classes a lifecycle rule can move logs to, in the API's names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum StorageClass {
     /// S3 Glacier Flexible Retrieval.

@@ -7,6 +7,7 @@ mod account;
 mod backup;
 mod baseline;
 mod budgets;
+mod ci;
 mod contacts;
 mod environment;
 mod guardrail;
@@ -17,6 +18,7 @@ mod ou;
 mod policy;
 mod security;
 mod selector;
+mod state;
 mod tagging;
 mod workload;
 
@@ -24,6 +26,7 @@ pub use account::NamedAccount;
 pub use backup::{Backup, BackupPlan, LockMode, VaultLock};
 pub use baseline::{Baseline, ConfigRecorder, Ec2Attributes, PasswordPolicy, VpcBlockPublicAccess};
 pub use budgets::Budgets;
+pub use ci::{Ci, CiProvider};
 pub use contacts::{Contact, ContactOverride, Contacts};
 pub use environment::Environment;
 pub use guardrail::GuardrailUse;
@@ -34,6 +37,7 @@ pub use ou::OrganizationalUnit;
 pub use policy::{CustomPolicy, PolicyType};
 pub use security::{STANDARDS, Security, Toggle, standard};
 pub use selector::AccountSelector;
+pub use state::State;
 pub use tagging::{TagRule, Tagging};
 pub use workload::Workload;
 
@@ -41,7 +45,7 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 
 /// The whole blueprint file.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Blueprint {
     /// Schema version; only 1 exists.
@@ -94,6 +98,13 @@ pub struct Blueprint {
     /// Monthly budgets per account; absent: none.
     #[serde(default)]
     pub budgets: Option<Budgets>,
+    /// Where the stacks keep their state: an S3 backend per stack and a `bootstrap/` stack for
+    /// the bucket; absent: no backend is written.
+    #[serde(default)]
+    pub state: Option<State>,
+    /// A CI pipeline for GitHub Actions, GitLab or Atlantis, written beside the blueprint.
+    #[serde(default)]
+    pub ci: Option<Ci>,
 }
 
 /// The OU key that holds sandbox accounts.

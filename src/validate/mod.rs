@@ -16,6 +16,7 @@ pub mod limits;
 mod ous;
 mod policies;
 mod regions;
+mod state;
 
 pub use keys::is_plain_key;
 
@@ -37,6 +38,7 @@ pub fn blueprint(loaded: &Loaded) -> Vec<Diagnostic> {
     foundation::check(loaded, &mut out);
     baseline::check(loaded, &mut out);
     billing::check(loaded, &mut out);
+    state::check(loaded, &mut out);
     out
 }
 
