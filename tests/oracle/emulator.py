@@ -299,6 +299,23 @@ def _patch_stack_sets() -> None:
         setattr(CloudFormationResponse, op, wrapped)
 
 
+def _patch_backup_tags() -> None:
+    """AWS Backup ListTags: moto takes the resource ARN from the second-to-last path segment,
+    which holds only for `/tags/{arn}/`; the Go SDK (the provider) sends `/tags/{arn}` without
+    the slash, so moto looked up the tags of `tags` and every vault read back none (a perpetual
+    `tags_all` diff). Take the segment after `/tags/` instead; the tags are moto's."""
+    from urllib.parse import unquote
+
+    from moto.backup.responses import BackupResponse
+
+    def list_tags(self: BackupResponse) -> str:
+        _count("backup:ListTags")
+        arn = unquote(self.path.split("/tags/", 1)[1].rstrip("/"))
+        return json.dumps({"Tags": self.backup_backend.list_tags(resource_arn=arn)})
+
+    BackupResponse.list_tags = list_tags  # type: ignore[method-assign]
+
+
 def _patch_budgets() -> None:
     """Budgets: moto keeps each notification's subscribers (from CreateBudget) but has no
     DescribeSubscribersForNotification, which the provider reads after every create. Serve it
@@ -405,6 +422,7 @@ def apply_patches() -> None:
         _patch_backup_policy()
         _patch_declarative_policy()
         _patch_stack_sets()
+        _patch_backup_tags()
         _patch_budgets()
         _serialize_requests()
         _patch_trusted_services()

@@ -836,7 +836,12 @@ def _check_stack_sets(
             key = key_by_id.get(i["Account"], i["Account"])
             got.add((key, i["Region"]))
             if i["Account"] == st.management_id:
-                errs.append(f"stack set {name!r}: an instance in the management account")
+                # AWS never deploys a service-managed stack set to the management account; moto
+                # does when the target is the root (it lists every account under it). Only an
+                # instance there with OU targets is landform's doing.
+                if "root" not in targets:
+                    errs.append(f"stack set {name!r}: an instance in the management account")
+                continue
             elif account_ou.get(key) in excluded:
                 errs.append(f"stack set {name!r}: an instance in account {key!r} of excluded OU {account_ou.get(key)!r}")
             elif not any(
