@@ -339,3 +339,33 @@ fn every_section_with_delegated_admins_passes_terraform_validate() {
         "{sets}"
     );
 }
+
+#[test]
+fn smb_turns_on_baseline_and_backup_and_enterprise_every_section() {
+    let f = generated(preset("smb"));
+    for file in [
+        "baseline/stack_sets.tf",
+        "backup/vaults.tf",
+        "backup/stack_set.tf",
+    ] {
+        assert!(f.exists(&format!("terraform/{file}")), "smb: {file}");
+    }
+    assert!(!f.exists("terraform/organization/contacts.tf"));
+    assert!(!f.exists("terraform/organization/budgets.tf"));
+    let f = generated(preset("enterprise"));
+    for file in [
+        "baseline/stack_sets.tf",
+        "backup/vaults.tf",
+        "backup/stack_set.tf",
+        "organization/contacts.tf",
+        "organization/budgets.tf",
+        "organization/policies/baseline-ec2.json",
+    ] {
+        assert!(f.exists(&format!("terraform/{file}")), "enterprise: {file}");
+    }
+    let vaults = f.read("terraform/backup/vaults.tf");
+    assert!(
+        vaults.contains("aws_backup_vault_lock_configuration"),
+        "{vaults}"
+    );
+}
