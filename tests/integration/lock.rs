@@ -273,6 +273,105 @@ fn renames_compose_with_earlier_renamed_from_kept() {
     assert_eq!(f.run(&["generate", "--check"]).code, 0);
 }
 
+/// Named accounts and OUs compose too, and in the other order: an environment and a workload
+/// renamed in one generate, then a named account, then its OU with the account's `renamed_from`
+/// kept, then the account again, then every `renamed_from` dropped. Every email stays.
+#[test]
+fn renames_of_every_kind_compose_kept_then_dropped() {
+    let f = minimal();
+    let email = |accounts: &str, name: &str, email: &str| {
+        assert!(
+            accounts.contains(&format!(
+                "  name              = \"{name}\"\n  email             = \"{email}\""
+            )),
+            "{name} with {email}:\n{accounts}"
+        );
+    };
+    edit(
+        &f,
+        &[
+            ("  app: {", "  shop: { renamed_from: app,"),
+            (
+                "  prod: { ou: prod }",
+                "  live: { ou: prod, renamed_from: prod }",
+            ),
+            ("environments: [dev, prod]", "environments: [dev, live]"),
+            ("environments: [prod] }", "environments: [live] }"),
+        ],
+    );
+    f.run_ok(&["generate"]);
+    edit(
+        &f,
+        &[
+            (
+                "  security:    { ou: security }",
+                "  sec_tooling: { ou: security, renamed_from: security }",
+            ),
+            ("admin_account: security", "admin_account: sec_tooling"),
+        ],
+    );
+    let o = f.run_ok(&["generate"]);
+    assert!(!o.stderr.contains("names nothing"), "{}", o.text());
+    email(
+        &f.read("terraform/organization/accounts.tf"),
+        "sec-tooling",
+        "aws+security@example.com",
+    );
+    edit(
+        &f,
+        &[
+            (
+                "  security:  { name: Security }",
+                "  guard: { name: Security, renamed_from: security }",
+            ),
+            ("{ ou: security", "{ ou: guard"),
+        ],
+    );
+    f.run_ok(&["generate"]);
+    edit(
+        &f,
+        &[
+            (
+                "  sec_tooling: { ou: guard, renamed_from: security }",
+                "  sec_ops: { ou: guard, renamed_from: sec_tooling }",
+            ),
+            ("admin_account: sec_tooling", "admin_account: sec_ops"),
+        ],
+    );
+    let o = f.run_ok(&["generate"]);
+    assert!(!o.stderr.contains("names nothing"), "{}", o.text());
+    let accounts = f.read("terraform/organization/accounts.tf");
+    email(&accounts, "sec-ops", "aws+security@example.com");
+    email(&accounts, "shop-dev", "aws+app-dev@example.com");
+    email(&accounts, "shop-live", "aws+app-prod@example.com");
+    email(&accounts, "log-archive", "aws+log-archive@example.com");
+    let moved_tf = f.read("terraform/organization/moved.tf");
+    for (from, to) in [
+        ("app_prod", "shop_live"),
+        ("security", "sec_tooling"),
+        ("sec_tooling", "sec_ops"),
+    ] {
+        assert!(
+            moved_tf.contains(&moved(
+                &format!("aws_organizations_account.{from}"),
+                &format!("aws_organizations_account.{to}")
+            )),
+            "{moved_tf}"
+        );
+    }
+    // Every declaration dropped: the lock's history carries them; nothing changes.
+    let text = f
+        .read("landform.yaml")
+        .replace(", renamed_from: sec_tooling", "")
+        .replace(", renamed_from: security", "")
+        .replace(", renamed_from: prod", "")
+        .replace(" renamed_from: app,", "");
+    assert!(!text.contains("renamed_from"), "{text}");
+    f.write("landform.yaml", &text);
+    let o = f.run(&["generate", "--check"]);
+    assert_eq!(o.code, 0, "{}", o.text());
+}
+
 /// A rename declared with a stale `renamed_from` (naming a key the lock's history already moved
 /// on) still finds the account through the history.
 #[test]

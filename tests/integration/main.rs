@@ -12,5 +12,6 @@ mod identity;
 mod lock;
 mod oracle;
 mod policies;
+mod props;
 mod terraform;
 mod validation;
