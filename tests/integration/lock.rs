@@ -843,6 +843,186 @@ fn edits_regenerate_without_replacing_anything_in_the_emulator() {
     }
 }
 
+/// Copies `terraform/organization` of the fixture to `<to>/organization`.
+fn keep_organization(f: &Fixture, to: &str) {
+    let src = f.join("terraform/organization");
+    for entry in walkdir::WalkDir::new(&src)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let rel = entry.path().strip_prefix(&src).unwrap();
+        let dest = f.join(to).join("organization").join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// Against the emulator: one organization edited again and again. The minimal preset (with a
+/// per-region environment) is applied, then every edit class of the regeneration test above is
+/// made one after another on the same blueprint, every earlier `renamed_from` left in place,
+/// and each tree is planned and applied on the state the previous one left. No plan destroys
+/// or replaces anything (tests/oracle/regen.py --no-destroy).
+#[test]
+fn sequential_edits_on_one_organization_replace_and_destroy_nothing_in_the_emulator() {
+    let test = "sequential_edits_on_one_organization_replace_and_destroy_nothing_in_the_emulator";
+    let Some(py) = crate::oracle::available(test) else {
+        return;
+    };
+    let f = Fixture::with_blueprint(&preset("minimal").replace(
+        "  prod: { ou: prod }",
+        "  prod: { ou: prod, per_region: true }",
+    ));
+    f.run_ok(&["generate"]);
+    keep_organization(&f, "step0");
+    let steps: &[(&str, &[(&str, &str)])] = &[
+        (
+            "rename a workload",
+            &[("  app: {", "  shop: { renamed_from: app,")],
+        ),
+        (
+            "rename an environment",
+            &[
+                (
+                    "  dev:  { ou: nonprod }",
+                    "  development: { ou: nonprod, renamed_from: dev }",
+                ),
+                (
+                    "environments: [dev, prod]",
+                    "environments: [development, prod]",
+                ),
+                ("environments: [dev] }", "environments: [development] }"),
+            ],
+        ),
+        (
+            "add a workload",
+            &[(
+                "  shop: { renamed_from: app, environments: [development, prod], owner: app-team }",
+                "  shop: { renamed_from: app, environments: [development, prod], owner: app-team }\n  web: { environments: [development] }",
+            )],
+        ),
+        (
+            "change the email pattern",
+            &[("aws+{account}@example.com", "cloud+{account}@example.org")],
+        ),
+        (
+            "rename an OU's key",
+            &[
+                (
+                    "  nonprod:   { name: NonProd,",
+                    "  non_production: { renamed_from: nonprod, name: NonProd,",
+                ),
+                (
+                    "{ ou: nonprod, renamed_from",
+                    "{ ou: non_production, renamed_from",
+                ),
+            ],
+        ),
+        (
+            "rename an OU",
+            &[("{ name: Prod, parent", "{ name: Production, parent")],
+        ),
+        (
+            "move an environment to another OU",
+            &[(
+                "  prod: { ou: prod, per_region",
+                "  prod: { ou: workloads, per_region",
+            )],
+        ),
+        (
+            "move an account to another OU",
+            &[(
+                "  log_archive: { ou: security }\n",
+                "  log_archive: { ou: workloads }\n",
+            )],
+        ),
+        (
+            "rename a named account",
+            &[
+                (
+                    "  log_archive: { ou: workloads }\n",
+                    "  archive: { ou: workloads, renamed_from: log_archive }\n",
+                ),
+                ("  account: log_archive\n", "  account: archive\n"),
+            ],
+        ),
+        (
+            "remove an account (--allow-removal) and add another",
+            &[
+                (
+                    "  security:    { ou: security }\n",
+                    "  auditing:    { ou: security }\n",
+                ),
+                ("  admin_account: security\n", "  admin_account: auditing\n"),
+            ],
+        ),
+        (
+            "add a region to a per-region environment",
+            &[("regions: [eu-west-1]", "regions: [eu-west-1, eu-central-1]")],
+        ),
+    ];
+    let mut args: Vec<std::ffi::OsString> = vec![
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/oracle/regen.py")
+            .into(),
+        "--no-destroy".into(),
+        "--timeout".into(),
+        "2400".into(),
+        "--before".into(),
+        f.join("step0").into(),
+    ];
+    for (n, (what, pairs)) in steps.iter().enumerate() {
+        edit(&f, pairs);
+        let o = if what.contains("--allow-removal") {
+            f.run(&["generate", "--allow-removal"])
+        } else {
+            f.run(&["generate"])
+        };
+        assert_eq!(o.code, 0, "{what}:\n{}", o.text());
+        let dir = format!("step{}", n + 1);
+        keep_organization(&f, &dir);
+        args.extend(["--after".into(), f.join(&dir).into()]);
+    }
+    assert_eq!(
+        f.read("landform.yaml").matches("renamed_from").count(),
+        4,
+        "every renamed_from stays"
+    );
+    let started = std::time::Instant::now();
+    let out = std::process::Command::new(&py)
+        .args(&args)
+        .output()
+        .expect("run the regeneration probe");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    eprintln!("{test} ({:.0}s):\n{text}", started.elapsed().as_secs_f64());
+    assert!(
+        out.status.success() && text.contains("REGEN: PASS"),
+        "{text}"
+    );
+    for n in 1..=steps.len() {
+        assert!(
+            text.contains(&format!("step {n}: 0 destroyed, 0 replaced")),
+            "step {n} ({}): {text}",
+            steps[n - 1].0
+        );
+    }
+    for line in [
+        "aws_organizations_account.shop_development: update (from aws_organizations_account.shop_dev)",
+        "aws_organizations_account.archive: update (from aws_organizations_account.log_archive)",
+        "aws_organizations_account.security: forget",
+        "aws_organizations_account.auditing: create",
+        "aws_organizations_account.shop_prod_eu_central_1: create",
+    ] {
+        assert!(text.contains(line), "no `{line}` in\n{text}");
+    }
+}
+
 /// Against the emulator: a per-region environment gains a region. The new region's accounts are
 /// created and nothing else changes (tests/oracle/regen.py).
 #[test]

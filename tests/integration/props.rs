@@ -72,6 +72,18 @@ struct Model {
     removed: BTreeSet<Account>,
 }
 
+/// How a rename is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum How {
+    /// To a new key, `renamed_from:` the key the last generate knew.
+    Fresh,
+    /// To a new key, `renamed_from:` an older key of the same thing (the lock's history must
+    /// lead on from it).
+    Stale,
+    /// Back to one of its earlier keys, `renamed_from:` the key the last generate knew.
+    Back,
+}
+
 #[derive(Clone, Copy, Debug)]
 enum Kind {
     Workload,
@@ -84,7 +96,7 @@ enum Kind {
 /// so every generated edit means something in every state and shrinking stays meaningful).
 #[derive(Clone, Copy, Debug)]
 enum Edit {
-    Rename(Kind, usize, bool),
+    Rename(Kind, usize, How),
     DropRenamedFrom(usize),
     Pattern,
     MoveEnv(usize, usize),
@@ -113,7 +125,8 @@ fn kind() -> impl Strategy<Value = Kind> {
 fn edit() -> impl Strategy<Value = Edit> {
     let i = || 0usize..16;
     prop_oneof![
-        6 => (kind(), i(), proptest::bool::weighted(0.2)).prop_map(|(k, a, s)| Edit::Rename(k, a, s)),
+        6 => (kind(), i(), prop_oneof![6 => Just(How::Fresh), 1 => Just(How::Stale), 1 => Just(How::Back)])
+            .prop_map(|(k, a, h)| Edit::Rename(k, a, h)),
         2 => i().prop_map(Edit::DropRenamedFrom),
         1 => Just(Edit::Pattern),
         1 => (i(), i()).prop_map(|(a, b)| Edit::MoveEnv(a, b)),
@@ -300,7 +313,7 @@ impl Model {
     /// Applies an edit; `None` when it means nothing in this state (it is skipped).
     fn apply(&mut self, edit: Edit) -> Option<()> {
         match edit {
-            Edit::Rename(kind, i, stale) => {
+            Edit::Rename(kind, i, how) => {
                 let (fresh_id, _) = self.fresh("");
                 let (list, prefix) = self.list(kind);
                 if list.is_empty() {
@@ -308,15 +321,25 @@ impl Model {
                 }
                 let n = list.len();
                 let e = &mut list[i % n];
-                e.key = format!("{prefix}{fresh_id}");
-                // Declared from the key the last generate knew; a stale declaration names an
-                // older key of the same thing (the lock's history must lead on from it).
+                let older: Vec<String> = match e.history.split_last() {
+                    Some((_, older)) => older.iter().filter(|k| **k != e.key).cloned().collect(),
+                    None => Vec::new(),
+                };
+                let pick = |v: &[String]| v[fresh_id as usize % v.len()].clone();
+                e.key = if how == How::Back && !older.is_empty() {
+                    pick(&older)
+                } else {
+                    format!("{prefix}{fresh_id}")
+                };
                 if let Some(last) = e.history.last() {
-                    e.renamed_from = Some(if stale && e.history.len() > 1 {
-                        e.history[fresh_id as usize % (e.history.len() - 1)].clone()
+                    e.renamed_from = Some(if how == How::Stale && !older.is_empty() {
+                        pick(&older)
                     } else {
                         last.clone()
                     });
+                    if e.key == *last {
+                        e.renamed_from = None;
+                    }
                 }
             }
             Edit::DropRenamedFrom(i) => {
@@ -541,11 +564,12 @@ struct Tally {
 
 fn class(e: Edit) -> &'static str {
     match e {
-        Edit::Rename(Kind::Workload, _, false) => "rename workload",
-        Edit::Rename(Kind::Env, _, false) => "rename environment",
-        Edit::Rename(Kind::Named, _, false) => "rename named account",
-        Edit::Rename(Kind::Ou, _, false) => "rename OU",
-        Edit::Rename(_, _, true) => "rename (maybe stale renamed_from)",
+        Edit::Rename(Kind::Workload, _, How::Fresh) => "rename workload",
+        Edit::Rename(Kind::Env, _, How::Fresh) => "rename environment",
+        Edit::Rename(Kind::Named, _, How::Fresh) => "rename named account",
+        Edit::Rename(Kind::Ou, _, How::Fresh) => "rename OU",
+        Edit::Rename(_, _, How::Stale) => "rename (stale renamed_from when there is one)",
+        Edit::Rename(_, _, How::Back) => "rename back (when renamed before)",
         Edit::DropRenamedFrom(_) => "drop renamed_from",
         Edit::Pattern => "email pattern",
         Edit::MoveEnv(..) | Edit::MoveNamed(..) | Edit::MoveOu(..) => "move",
