@@ -46,6 +46,8 @@ def swap_config(src: Path, workdir: Path, endpoint: str) -> None:
         else:
             p.unlink()
     for p in src.iterdir():
+        if p.name == "backend.tf":  # state stays local in the work directory (as run.py does)
+            continue
         if p.is_dir():
             shutil.copytree(p, workdir / p.name)
         else:
