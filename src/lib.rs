@@ -5,6 +5,7 @@
 //! The [`model::Model`] that `expand` builds is the only thing templates and reports read.
 
 pub mod adopt;
+pub mod app;
 pub mod blueprint;
 pub mod cli;
 pub mod diagnostic;

@@ -2,9 +2,9 @@ use std::path::PathBuf;
 
 use similar::TextDiff;
 
+use crate::app::{Paths, Session};
 use crate::error::Error;
 use crate::lock::{self, reconcile};
-use crate::write;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -31,20 +31,28 @@ fn unified(path: &str, old: &str, new: &str) -> String {
 
 pub fn run(args: Args) -> Result<i32, Error> {
     let path = super::blueprint_path(args.blueprint);
-    let mut loaded = super::load(&path)?;
-    if let Some(lock) = &mut loaded.lock {
-        lock.allow_removal = args.allow_removal;
-    }
     let out = args
         .out
         .unwrap_or_else(|| super::generate::default_out(&path));
-    let templates = super::generate::templates_dir(&loaded, args.templates);
-    let output = crate::generate(&loaded, templates.as_deref())?;
+    let templates = super::generate::templates_dir(&path, args.templates)?;
+    let allow_removal = args.allow_removal;
+    let paths = Paths {
+        blueprint: path.clone(),
+        out: out.clone(),
+        templates,
+    };
+    let session = Session::open(paths, false, |p| {
+        let mut loaded = crate::app::load(p)?;
+        if let Some(lock) = &mut loaded.lock {
+            lock.allow_removal = allow_removal;
+        }
+        Ok(loaded)
+    })?;
+    let (loaded, output, plan) = (&session.loaded, &session.output, &session.plan);
     super::print_warnings(&output.warnings);
     let model = &output.model;
-    let plan = write::plan(&out, &output.tree).map_err(Error::Write)?;
     let old_lock = loaded.lock.clone().unwrap_or_default();
-    let r = reconcile::reconcile(&loaded, &model.accounts, &model.ous, &model.policies);
+    let r = reconcile::reconcile(loaded, &model.accounts, &model.ous, &model.policies);
 
     // The summary, in Terraform terms.
     let mut summary: Vec<String> = Vec::new();
@@ -98,9 +106,11 @@ pub fn run(args: Args) -> Result<i32, Error> {
     }
     // TODO(identity center): assignments added/removed, once its model is on main.
 
-    let lock_path = lock::path_for(&path);
-    let lock_old = std::fs::read_to_string(&lock_path).unwrap_or_default();
-    let lock_new = reconcile::next(&loaded, model).to_text();
+    let lock_old = match crate::write::contain::read(&session.paths.blueprint_dir(), lock::FILE)? {
+        Some(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        None => String::new(),
+    };
+    let lock_new = session.lock_text.clone();
     let files = plan.added.len() + plan.changed.len() + plan.removed.len();
     if files == 0 && lock_old == lock_new && summary.is_empty() {
         println!("no changes: {} is up to date", out.display());
@@ -128,7 +138,10 @@ pub fn run(args: Args) -> Result<i32, Error> {
         println!("changed  {} (beside the blueprint)", lock::FILE);
     }
     println!();
-    let read = |rel: &str| std::fs::read_to_string(out.join(rel)).unwrap_or_default();
+    let read = |rel: &str| match crate::write::contain::read(&out, rel) {
+        Ok(Some(bytes)) => String::from_utf8_lossy(&bytes).into_owned(),
+        _ => String::new(),
+    };
     for p in plan.added.iter().chain(&plan.changed) {
         print!("{}", unified(p, &read(p), &output.tree[p]));
     }

@@ -1,10 +1,10 @@
 use std::path::{Path, PathBuf};
 
+use crate::app::{LockChange, Paths, Session};
 use crate::error::Error;
 use crate::load::Loaded;
 use crate::lock;
 use crate::model::Model;
-use crate::write;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -41,60 +41,73 @@ pub fn default_out(blueprint: &Path) -> PathBuf {
         .join("terraform")
 }
 
-/// The template override folder: the flag, or `templates/` beside the blueprint.
-pub(super) fn templates_dir(loaded: &Loaded, flag: Option<PathBuf>) -> Option<PathBuf> {
-    flag.or_else(|| {
-        let dir = loaded.source.dir().join("templates");
-        dir.is_dir().then_some(dir)
-    })
+/// The template override folder: the flag (which must name a folder), or `templates/`
+/// beside the blueprint if there is one.
+pub(super) fn templates_dir(
+    blueprint: &Path,
+    flag: Option<PathBuf>,
+) -> Result<Option<PathBuf>, Error> {
+    match flag {
+        Some(dir) if dir.is_dir() => Ok(Some(dir)),
+        Some(dir) => Err(Error::Usage(format!(
+            "template folder {} does not exist",
+            crate::write::contain::shown(&dir)
+        ))),
+        None => {
+            let dir = blueprint
+                .parent()
+                .unwrap_or(Path::new(""))
+                .join("templates");
+            Ok(dir.is_dir().then_some(dir))
+        }
+    }
 }
 
 pub fn run(args: Args) -> Result<i32, Error> {
     let path = super::blueprint_path(args.blueprint);
-    let mut loaded = super::load(&path)?;
-    if args.pack {
-        loaded.blueprint.organization.pack_guardrails = true;
-    }
-    if let Some(lock) = &mut loaded.lock {
-        lock.allow_removal = args.allow_removal;
-    }
     let out = args.out.unwrap_or_else(|| default_out(&path));
-    let templates = templates_dir(&loaded, args.templates);
-    if let Some(dir) = &templates
-        && !dir.is_dir()
-    {
-        return Err(Error::Usage(format!(
-            "template folder {} does not exist",
-            dir.display()
-        )));
-    }
-    generate_into(&loaded, &out, templates.as_deref(), args.check, args.force)
+    let templates = templates_dir(&path, args.templates)?;
+    let paths = Paths {
+        blueprint: path,
+        out,
+        templates,
+    };
+    let (pack, allow_removal) = (args.pack, args.allow_removal);
+    let session = Session::open(paths, !args.check, |p| {
+        let mut loaded = crate::app::load(p)?;
+        if pack {
+            loaded.blueprint.organization.pack_guardrails = true;
+        }
+        if let Some(lock) = &mut loaded.lock {
+            lock.allow_removal = allow_removal;
+        }
+        Ok(loaded)
+    })?;
+    generate_into(&session, args.check, args.force)
 }
 
-/// Generates and writes (or checks) one tree; shared with `init`.
-pub fn generate_into(
-    loaded: &Loaded,
-    out: &Path,
-    templates: Option<&Path>,
-    check: bool,
-    force: bool,
-) -> Result<i32, Error> {
-    let output = crate::generate(loaded, templates)?;
+/// Writes (or checks) one generated session; shared with `init` and `adopt`.
+pub fn generate_into(session: &Session, check: bool, force: bool) -> Result<i32, Error> {
+    if let Some(r) = &session.recovered {
+        println!("{}: {r}", session.paths.out.display());
+    }
+    let (loaded, output, plan, out) = (
+        &session.loaded,
+        &session.output,
+        &session.plan,
+        &session.paths.out,
+    );
     super::print_warnings(&output.warnings);
     for line in pack_report(&output.model, &loaded.blueprint.organization.limits) {
         println!("{line}");
     }
-    let plan = write::plan(out, &output.tree).map_err(Error::Write)?;
-    let lock_path = lock::path_for(&loaded.source.path);
-    let lock_text = lock::reconcile::next(loaded, &output.model).to_text();
-    let lock_old = std::fs::read_to_string(&lock_path).ok();
-    let lock_stale = lock_old.as_deref() != Some(lock_text.as_str());
+    let lock_stale = session.lock_change != LockChange::Unchanged;
     if check {
         if lock_stale {
-            let verb = if lock_old.is_some() {
-                "changed"
-            } else {
+            let verb = if session.lock_change == LockChange::Added {
                 "added"
+            } else {
+                "changed"
             };
             println!("{verb}  {} (beside the blueprint)", lock::FILE);
         }
@@ -120,19 +133,17 @@ pub fn generate_into(
         );
         return Ok(1);
     }
-    if !plan.conflicts.is_empty() && !force {
-        return Err(Error::Conflicts(plan.conflicts.clone()));
-    }
-    write::apply(out, &output.tree, &plan).map_err(Error::Write)?;
-    print_lock_changes(loaded, &output.model);
-    if lock_stale {
-        std::fs::write(&lock_path, &lock_text).map_err(|source| {
-            Error::Write(write::WriteError::Io {
-                path: lock_path.clone(),
-                source,
-            })
-        })?;
-        println!("{}: updated", lock_path.display());
+    session.commit(force)?;
+    report_written(session);
+    Ok(0)
+}
+
+/// What a committed session changed, for the terminal.
+pub fn report_written(session: &Session) {
+    let (plan, out) = (&session.plan, &session.paths.out);
+    print_lock_changes(&session.loaded, &session.output.model);
+    if session.lock_change != LockChange::Unchanged {
+        println!("{}: updated", session.paths.lock().display());
     }
     println!(
         "{}: {} added, {} changed, {} removed, {} unchanged",
@@ -142,7 +153,6 @@ pub fn generate_into(
         plan.removed.len(),
         plan.unchanged
     );
-    Ok(0)
 }
 
 /// One line per packed document: what it merged, where it is attached, and its size.

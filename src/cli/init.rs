@@ -1,5 +1,6 @@
 use std::path::PathBuf;
 
+use crate::app::{Paths, Session};
 use crate::error::Error;
 use crate::presets;
 
@@ -23,21 +24,39 @@ pub fn run(args: Args) -> Result<i32, Error> {
     };
     let dir = args.dir.unwrap_or_else(|| PathBuf::from("."));
     let path = dir.join("landform.yaml");
-    if path.exists() {
+    if path.exists() || path.is_symlink() {
         return Err(Error::Usage(format!(
             "{} exists already; landform init never overwrites a blueprint (run `landform generate` instead)",
             path.display()
         )));
     }
-    let loaded = crate::load::load_str(&path, text).map_err(Error::Input)?;
-    let out = super::generate::default_out(&path);
-    // Generate first: if that failed, no half-made repo would be left behind.
-    let output = crate::generate(&loaded, None)?;
-    drop(output);
+    let created_dir = !dir.exists();
     std::fs::create_dir_all(&dir)
-        .map_err(|e| Error::Usage(format!("cannot create {}: {e}", dir.display())))?;
-    std::fs::write(&path, text)
-        .map_err(|e| Error::Usage(format!("cannot write {}: {e}", path.display())))?;
+        .map_err(|e| Error::Write(crate::write::WriteError::io(&dir, e)))?;
+    let paths = Paths {
+        out: super::generate::default_out(&path),
+        blueprint: path.clone(),
+        templates: None,
+    };
+    // One pipeline run, one transaction: the blueprint, the lock and the tree together.
+    let result = Session::open(paths, true, |p| {
+        crate::load::load_str(p, text).map_err(Error::Input)
+    })
+    .and_then(|session| {
+        session.commit_with(false, &[("landform.yaml", text.as_bytes())])?;
+        Ok(session)
+    });
+    let session = match result {
+        Ok(s) => s,
+        Err(e) => {
+            if created_dir {
+                let _ = std::fs::remove_dir(&dir);
+            }
+            return Err(e);
+        }
+    };
+    super::print_warnings(&session.output.warnings);
     println!("wrote {} (preset {})", path.display(), args.preset);
-    super::generate::generate_into(&loaded, &out, None, false, false)
+    super::generate::report_written(&session);
+    Ok(0)
 }

@@ -4,6 +4,8 @@ mod fixture;
 mod tools;
 
 mod cli;
+mod containment;
+mod crash;
 mod foundation;
 mod generate;
 mod identity;
@@ -11,4 +13,5 @@ mod lock;
 mod oracle;
 mod policies;
 mod terraform;
+mod transaction;
 mod validation;

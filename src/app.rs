@@ -1,0 +1,265 @@
+//! The application layer: what a command does, between parsing its arguments and printing.
+//!
+//! A run that writes is one [`Session`]: it locks the output directory and the blueprint's
+//! folder ([`write::runlock`]), finishes or undoes whatever an interrupted run left
+//! ([`write::txn::recover`]), loads and generates, and commits the tree, its manifest and
+//! `landform.lock` as one transaction ([`write::Transaction`]). Commands that only read take
+//! the same locks shared and refuse a half-written tree.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+use crate::load::{self, Loaded};
+use crate::lock;
+use crate::write::{self, Pending, Plan, Recovered, Transaction, runlock::RunLock};
+
+/// Where a run reads and writes.
+#[derive(Debug, Clone)]
+pub struct Paths {
+    pub blueprint: PathBuf,
+    pub out: PathBuf,
+    /// A folder of template overrides (already checked to exist).
+    pub templates: Option<PathBuf>,
+}
+
+impl Paths {
+    /// The blueprint's folder (the lock lives there).
+    pub fn blueprint_dir(&self) -> PathBuf {
+        let dir = self.blueprint.parent().unwrap_or(Path::new(""));
+        if dir.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            dir.to_path_buf()
+        }
+    }
+
+    pub fn lock(&self) -> PathBuf {
+        lock::path_for(&self.blueprint)
+    }
+}
+
+/// How the lock file compares with what this run computes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LockChange {
+    Unchanged,
+    Added,
+    Changed,
+}
+
+/// One generated run, loaded and planned under the run lock; nothing written yet.
+#[derive(Debug)]
+pub struct Session {
+    pub paths: Paths,
+    pub loaded: Loaded,
+    pub output: crate::Output,
+    pub plan: Plan,
+    /// The lock text this run would write (computed by the lock reconciliation).
+    pub lock_text: String,
+    pub lock_change: LockChange,
+    /// What an interrupted earlier run left and this session finished or undid.
+    pub recovered: Option<Recovered>,
+    created_out: bool,
+    _lock: RunLock,
+}
+
+/// What a session computes once it holds the lock.
+struct Generated {
+    loaded: Loaded,
+    output: crate::Output,
+    plan: Plan,
+    lock_text: String,
+    lock_change: LockChange,
+}
+
+impl Generated {
+    fn new(paths: &Paths, loaded: Loaded) -> Result<Generated, Error> {
+        let output = crate::generate(&loaded, paths.templates.as_deref())?;
+        let plan = write::plan(&paths.out, &output.tree)?;
+        let lock_text = lock::reconcile::next(&loaded, &output.model).to_text();
+        let lock_old = write::contain::read(&paths.blueprint_dir(), lock::FILE)?;
+        let lock_change = match lock_old {
+            None => LockChange::Added,
+            Some(old) if old == lock_text.as_bytes() => LockChange::Unchanged,
+            Some(_) => LockChange::Changed,
+        };
+        Ok(Generated {
+            loaded,
+            output,
+            plan,
+            lock_text,
+            lock_change,
+        })
+    }
+}
+
+/// What committing did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Committed {
+    pub lock_written: bool,
+}
+
+/// A session's lock and recovery, before anything is read.
+struct Opened {
+    created_out: bool,
+    lock: RunLock,
+    recovered: Option<Recovered>,
+}
+
+/// Locks (creating the output directory if needed) and recovers, for a run that writes.
+fn open_for_writing(paths: &Paths) -> Result<Opened, Error> {
+    let out = &paths.out;
+    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| write::WriteError::io(parent, e))?;
+    }
+    // Created by this run (not by a concurrent one): only then may a failure remove it.
+    let created_out = match std::fs::create_dir(out) {
+        Ok(()) => true,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => false,
+        Err(e) => return Err(write::WriteError::io(out, e).into()),
+    };
+    let bp_dir = paths.blueprint_dir();
+    // A run that finds another one writing leaves everything, the folder too, to that one.
+    let lock = write::runlock::acquire(&[out, &bp_dir], false)?;
+    let result = (|| {
+        let recovered = write::txn::recover(&[out, &bp_dir])?;
+        // landform.lock is read and written by name: never through a link.
+        write::contain::inspect(&bp_dir, lock::FILE)?;
+        Ok::<_, write::WriteError>(recovered)
+    })();
+    match result {
+        Ok(recovered) => Ok(Opened {
+            created_out,
+            lock,
+            recovered,
+        }),
+        Err(e) => {
+            if created_out {
+                let _ = std::fs::remove_dir(out);
+            }
+            Err(Error::Write(e))
+        }
+    }
+}
+
+/// Shared locks on the folders that exist, and a refusal to read a half-written tree.
+fn open_for_reading(paths: &Paths) -> Result<RunLock, Error> {
+    let bp_dir = paths.blueprint_dir();
+    let dirs: Vec<&Path> = [paths.out.as_path(), bp_dir.as_path()]
+        .into_iter()
+        .filter(|d| d.is_dir())
+        .collect();
+    let lock = write::runlock::acquire(&dirs, true).map_err(Error::Write)?;
+    if write::txn::pending(&paths.out).map_err(Error::Write)? == Pending::Committed {
+        return Err(Error::Write(write::WriteError::Unfinished(
+            paths.out.join(write::txn::JOURNAL),
+        )));
+    }
+    if bp_dir.is_dir() {
+        write::contain::inspect(&bp_dir, lock::FILE).map_err(Error::Write)?;
+    }
+    Ok(lock)
+}
+
+/// Loads a blueprint (and its lock) from disk.
+pub fn load(path: &Path) -> Result<Loaded, Error> {
+    load::load_file(path).map_err(Error::Input)
+}
+
+impl Session {
+    /// Locks, recovers, loads (with `load`, once the lock is held), generates and plans.
+    /// `write` false: only reads (for `--check` and `diff`), under shared locks.
+    pub fn open(
+        paths: Paths,
+        write: bool,
+        load: impl FnOnce(&Path) -> Result<Loaded, Error>,
+    ) -> Result<Session, Error> {
+        let (created_out, lock, recovered) = if write {
+            let o = open_for_writing(&paths)?;
+            (o.created_out, o.lock, o.recovered)
+        } else {
+            (false, open_for_reading(&paths)?, None)
+        };
+        let generated = load(&paths.blueprint).and_then(|loaded| Generated::new(&paths, loaded));
+        match generated {
+            Ok(g) => Ok(Session {
+                paths,
+                loaded: g.loaded,
+                output: g.output,
+                plan: g.plan,
+                lock_text: g.lock_text,
+                lock_change: g.lock_change,
+                recovered,
+                created_out,
+                _lock: lock,
+            }),
+            Err(e) => {
+                // Still under the run lock: no other run can be using the folder.
+                if created_out {
+                    let _ = std::fs::remove_dir(&paths.out);
+                }
+                drop(lock);
+                Err(e)
+            }
+        }
+    }
+
+    /// Commits the tree, its manifest and the lock as one transaction. Refuses (writing
+    /// nothing) when files were edited by hand, unless `force`.
+    pub fn commit(&self, force: bool) -> Result<Committed, Error> {
+        self.commit_with(force, &[])
+    }
+
+    /// [`Session::commit`], with new files beside the blueprint (`init` writes the blueprint
+    /// itself in the same transaction). Each must not exist yet.
+    pub fn commit_with(&self, force: bool, beside: &[(&str, &[u8])]) -> Result<Committed, Error> {
+        let result = self.commit_inner(force, beside);
+        if result.is_err() && self.created_out {
+            let _ = std::fs::remove_dir(&self.paths.out);
+        }
+        result
+    }
+
+    fn commit_inner(&self, force: bool, beside: &[(&str, &[u8])]) -> Result<Committed, Error> {
+        if !self.plan.conflicts.is_empty() && !force {
+            return Err(Error::Conflicts(self.plan.conflicts.clone()));
+        }
+        let bp_dir = self.paths.blueprint_dir();
+        let mut txn = Transaction::new(&[&self.paths.out, &bp_dir]).map_err(Error::Write)?;
+        self.plan.stage(&mut txn, 0, &self.output.tree);
+        let lock_written = self.lock_change != LockChange::Unchanged;
+        if lock_written {
+            txn.put(1, lock::FILE, self.lock_text.as_bytes());
+        }
+        for (rel, content) in beside {
+            let found = write::contain::inspect(&bp_dir, rel).map_err(Error::Write)?;
+            if !matches!(found, write::contain::Found::Missing { .. }) {
+                return Err(Error::Exists(bp_dir.join(rel)));
+            }
+            txn.put(1, rel, *content);
+        }
+        txn.commit().map_err(Error::Write)?;
+        Ok(Committed { lock_written })
+    }
+}
+
+/// Rewrites the lock beside a blueprint under the run lock: `update` reads it (once the lock
+/// is held) and returns the new text, which replaces it atomically.
+pub fn update_lock<T>(
+    blueprint: &Path,
+    update: impl FnOnce(&Path) -> Result<(String, T), Error>,
+) -> Result<T, Error> {
+    let paths = Paths {
+        blueprint: blueprint.to_path_buf(),
+        out: PathBuf::new(),
+        templates: None,
+    };
+    let dir = paths.blueprint_dir();
+    let _lock = write::runlock::acquire(&[&dir], false)?;
+    write::txn::sweep(&dir);
+    write::contain::inspect(&dir, lock::FILE)?;
+    let (text, value) = update(&paths.lock())?;
+    let mut txn = Transaction::new(&[&dir])?;
+    txn.put(0, lock::FILE, text.as_bytes());
+    txn.commit()?;
+    Ok(value)
+}
