@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::Error;
 use crate::load::{self, Loaded};
-use crate::lock;
+use crate::lock::{self, RunOptions};
 use crate::write::{self, Pending, Plan, Recovered, Transaction, runlock::RunLock};
 
 /// Where a run reads and writes.
@@ -72,10 +72,11 @@ struct Generated {
 }
 
 impl Generated {
-    fn new(paths: &Paths, loaded: Loaded) -> Result<Generated, Error> {
-        let output = crate::generate(&loaded, paths.templates.as_deref())?;
+    fn new(paths: &Paths, loaded: Loaded, options: RunOptions) -> Result<Generated, Error> {
+        let output = crate::generate_with(&loaded, paths.templates.as_deref(), options)?;
         let plan = write::plan(&paths.out, &output.tree)?;
-        let lock_text = lock::reconcile::next(&loaded, &output.model).to_text();
+        // The lock text is what the reconciliation decided (carried by the model).
+        let lock_text = output.model.lock.next.to_text();
         let lock_old = write::contain::read(&paths.blueprint_dir(), lock::FILE)?;
         let lock_change = match lock_old {
             None => LockChange::Added,
@@ -171,6 +172,7 @@ impl Session {
     pub fn open(
         paths: Paths,
         write: bool,
+        options: RunOptions,
         load: impl FnOnce(&Path) -> Result<Loaded, Error>,
     ) -> Result<Session, Error> {
         let (created_out, lock, recovered) = if write {
@@ -179,7 +181,8 @@ impl Session {
         } else {
             (false, open_for_reading(&paths)?, None)
         };
-        let generated = load(&paths.blueprint).and_then(|loaded| Generated::new(&paths, loaded));
+        let generated =
+            load(&paths.blueprint).and_then(|loaded| Generated::new(&paths, loaded, options));
         match generated {
             Ok(g) => Ok(Session {
                 paths,

@@ -65,6 +65,11 @@ pub fn run(args: Args) -> Result<i32, Error> {
         blueprint: path,
         templates: None,
     };
-    let session = Session::open(paths, true, crate::app::load)?;
+    let session = Session::open(
+        paths,
+        true,
+        crate::lock::RunOptions::default(),
+        crate::app::load,
+    )?;
     super::generate::generate_into(&session, false, false)
 }

@@ -4,7 +4,7 @@ use similar::TextDiff;
 
 use crate::app::{Paths, Session};
 use crate::error::Error;
-use crate::lock::{self, reconcile};
+use crate::lock::{self, RunOptions};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -35,24 +35,20 @@ pub fn run(args: Args) -> Result<i32, Error> {
         .out
         .unwrap_or_else(|| super::generate::default_out(&path));
     let templates = super::generate::templates_dir(&path, args.templates)?;
-    let allow_removal = args.allow_removal;
+    let options = RunOptions {
+        allow_removal: args.allow_removal,
+    };
     let paths = Paths {
         blueprint: path.clone(),
         out: out.clone(),
         templates,
     };
-    let session = Session::open(paths, false, |p| {
-        let mut loaded = crate::app::load(p)?;
-        if let Some(lock) = &mut loaded.lock {
-            lock.allow_removal = allow_removal;
-        }
-        Ok(loaded)
-    })?;
+    let session = Session::open(paths, false, options, crate::app::load)?;
     let (loaded, output, plan) = (&session.loaded, &session.output, &session.plan);
     super::print_warnings(&output.warnings);
     let model = &output.model;
     let old_lock = loaded.lock.clone().unwrap_or_default();
-    let r = reconcile::reconcile(loaded, &model.accounts, &model.ous, &model.policies);
+    let r = &model.lock;
 
     // The summary, in Terraform terms.
     let mut summary: Vec<String> = Vec::new();
@@ -77,11 +73,7 @@ pub fn run(args: Args) -> Result<i32, Error> {
             m.from, m.to
         ));
     }
-    for k in r
-        .removed
-        .keys()
-        .filter(|k| old_lock.accounts.contains_key(*k))
-    {
+    for k in &r.newly_removed {
         summary.push(format!(
             "- account {k} leaves Terraform's state (removed; it stays in AWS)"
         ));

@@ -2,8 +2,7 @@ use std::path::{Path, PathBuf};
 
 use crate::app::{LockChange, Paths, Session};
 use crate::error::Error;
-use crate::load::Loaded;
-use crate::lock;
+use crate::lock::{self, RunOptions};
 use crate::model::Model;
 
 #[derive(Debug, clap::Args)]
@@ -72,14 +71,14 @@ pub fn run(args: Args) -> Result<i32, Error> {
         out,
         templates,
     };
-    let (pack, allow_removal) = (args.pack, args.allow_removal);
-    let session = Session::open(paths, !args.check, |p| {
+    let pack = args.pack;
+    let options = RunOptions {
+        allow_removal: args.allow_removal,
+    };
+    let session = Session::open(paths, !args.check, options, |p| {
         let mut loaded = crate::app::load(p)?;
         if pack {
             loaded.blueprint.organization.pack_guardrails = true;
-        }
-        if let Some(lock) = &mut loaded.lock {
-            lock.allow_removal = allow_removal;
         }
         Ok(loaded)
     })?;
@@ -141,7 +140,7 @@ pub fn generate_into(session: &Session, check: bool, force: bool) -> Result<i32,
 /// What a committed session changed, for the terminal.
 pub fn report_written(session: &Session) {
     let (plan, out) = (&session.plan, &session.paths.out);
-    print_lock_changes(&session.loaded, &session.output.model);
+    print_lock_changes(&session.output.model);
     if session.lock_change != LockChange::Unchanged {
         println!("{}: updated", session.paths.lock().display());
     }
@@ -179,21 +178,15 @@ fn pack_report(model: &crate::model::Model, limits: &crate::blueprint::Limits) -
 }
 
 /// Says what the lock changed in Terraform terms: renames (moved), removals.
-fn print_lock_changes(loaded: &Loaded, model: &Model) {
-    let r = lock::reconcile::reconcile(loaded, &model.accounts, &model.ous, &model.policies);
-    for m in &r.new_moves {
+fn print_lock_changes(model: &Model) {
+    let plan = &model.lock;
+    for m in &plan.new_moves {
         println!("moved    {} -> {} (renamed in place)", m.from, m.to);
     }
-    let new_removals = r.removed.keys().filter(|k| {
-        loaded
-            .lock
-            .as_ref()
-            .is_some_and(|l| l.accounts.contains_key(*k))
-    });
-    for k in new_removals {
+    for k in &plan.newly_removed {
         println!("removed  aws_organizations_account.{k} (Terraform forgets it; it stays in AWS)");
     }
-    for k in &r.closed {
+    for k in &plan.closed {
         println!("closing  aws_organizations_account.{k} (the next apply closes the account)");
     }
 }

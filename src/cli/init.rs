@@ -39,7 +39,7 @@ pub fn run(args: Args) -> Result<i32, Error> {
         templates: None,
     };
     // One pipeline run, one transaction: the blueprint, the lock and the tree together.
-    let result = Session::open(paths, true, |p| {
+    let result = Session::open(paths, true, crate::lock::RunOptions::default(), |p| {
         crate::load::load_str(p, text).map_err(Error::Input)
     })
     .and_then(|session| {
