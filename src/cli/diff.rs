@@ -2,23 +2,17 @@ use std::path::PathBuf;
 
 use similar::TextDiff;
 
-use crate::app::{Paths, Session};
+use crate::app::Session;
 use crate::error::Error;
-use crate::lock::{self, RunOptions};
+use crate::lock;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The blueprint [default: landform.yaml]
     blueprint: Option<PathBuf>,
-    /// The output directory [default: terraform/ beside the blueprint]
-    #[arg(short, long)]
-    out: Option<PathBuf>,
-    /// Show the diff as if `generate --allow-removal` were run
-    #[arg(long)]
-    allow_removal: bool,
-    /// A folder of templates overriding the built-in ones by name
-    #[arg(long)]
-    templates: Option<PathBuf>,
+    /// The options `generate` would run with
+    #[command(flatten)]
+    run: super::RunArgs,
 }
 
 fn unified(path: &str, old: &str, new: &str) -> String {
@@ -30,22 +24,21 @@ fn unified(path: &str, old: &str, new: &str) -> String {
 }
 
 pub fn run(args: Args) -> Result<i32, Error> {
-    let path = super::blueprint_path(args.blueprint);
-    let out = args
-        .out
-        .unwrap_or_else(|| super::generate::default_out(&path));
-    let templates = super::generate::templates_dir(&path, args.templates)?;
-    let options = RunOptions {
-        allow_removal: args.allow_removal,
-    };
-    let paths = Paths {
-        blueprint: path.clone(),
-        out: out.clone(),
-        templates,
-    };
-    let session = Session::open(paths, false, options, crate::app::load)?;
+    let paths = args.run.paths(super::blueprint_path(args.blueprint))?;
+    let out = paths.out.clone();
+    let session = Session::open(paths, false, args.run.options(), crate::app::load)?;
     let (loaded, output, plan) = (&session.loaded, &session.output, &session.plan);
     super::print_warnings(&output.warnings);
+    if !args.run.force {
+        for c in &plan.conflicts {
+            errln!(
+                "warning: `{}` {}: `landform generate` would refuse to overwrite it (--force \
+                 overwrites)",
+                c.path,
+                c.reason
+            );
+        }
+    }
     let model = &output.model;
     let old_lock = loaded.lock.clone().unwrap_or_default();
     let r = &model.lock;
@@ -105,43 +98,43 @@ pub fn run(args: Args) -> Result<i32, Error> {
     let lock_new = session.lock_text.clone();
     let files = plan.added.len() + plan.changed.len() + plan.removed.len();
     if files == 0 && lock_old == lock_new && summary.is_empty() {
-        println!("no changes: {} is up to date", out.display());
+        outln!("no changes: {} is up to date", out.display());
         return Ok(0);
     }
     if summary.is_empty() {
-        println!("No change to AWS objects; files change:");
+        outln!("No change to AWS objects; files change:");
     } else {
-        println!("Terraform will see:");
+        outln!("Terraform will see:");
         for s in &summary {
-            println!("  {s}");
+            outln!("  {s}");
         }
     }
-    println!();
+    outln!();
     for p in &plan.added {
-        println!("added    {p}");
+        outln!("added    {p}");
     }
     for p in &plan.changed {
-        println!("changed  {p}");
+        outln!("changed  {p}");
     }
     for p in &plan.removed {
-        println!("removed  {p}");
+        outln!("removed  {p}");
     }
     if lock_old != lock_new {
-        println!("changed  {} (beside the blueprint)", lock::FILE);
+        outln!("changed  {} (beside the blueprint)", lock::FILE);
     }
-    println!();
+    outln!();
     let read = |rel: &str| match crate::write::contain::read(&out, rel) {
         Ok(Some(bytes)) => String::from_utf8_lossy(&bytes).into_owned(),
         _ => String::new(),
     };
     for p in plan.added.iter().chain(&plan.changed) {
-        print!("{}", unified(p, &read(p), &output.tree[p]));
+        out!("{}", unified(p, &read(p), &output.tree[p]));
     }
     for p in &plan.removed {
-        print!("{}", unified(p, &read(p), ""));
+        out!("{}", unified(p, &read(p), ""));
     }
     if lock_old != lock_new {
-        print!("{}", unified(lock::FILE, &lock_old, &lock_new));
+        out!("{}", unified(lock::FILE, &lock_old, &lock_new));
     }
     Ok(0)
 }

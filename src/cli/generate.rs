@@ -1,35 +1,19 @@
 use std::path::{Path, PathBuf};
 
-use crate::app::{LockChange, Paths, Session};
+use crate::app::{LockChange, Session};
 use crate::error::Error;
-use crate::lock::{self, RunOptions};
+use crate::lock;
 use crate::model::Model;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The blueprint [default: landform.yaml]
     blueprint: Option<PathBuf>,
-    /// The output directory [default: terraform/ beside the blueprint]
-    #[arg(short, long)]
-    out: Option<PathBuf>,
+    #[command(flatten)]
+    run: super::RunArgs,
     /// Write nothing; exit 1 and list the files that would change (a CI drift gate)
     #[arg(long)]
     check: bool,
-    /// Overwrite or delete generated files even if they were edited by hand
-    #[arg(long)]
-    force: bool,
-    /// A folder of templates overriding the built-in ones by name [default: templates/ beside
-    /// the blueprint, if present]
-    #[arg(long)]
-    templates: Option<PathBuf>,
-    /// Merge guardrail SCPs/RCPs attached to the same targets into as few documents as the
-    /// size limit allows (like `organization.pack_guardrails: true`)
-    #[arg(long)]
-    pack: bool,
-    /// Let accounts that are in landform.lock leave the blueprint: Terraform forgets them
-    /// (`removed` blocks) and they stay in AWS, unless listed in `close_on_removal:`
-    #[arg(long)]
-    allow_removal: bool,
 }
 
 /// The output directory for a blueprint: `terraform/` beside it.
@@ -63,32 +47,15 @@ pub(super) fn templates_dir(
 }
 
 pub fn run(args: Args) -> Result<i32, Error> {
-    let path = super::blueprint_path(args.blueprint);
-    let out = args.out.unwrap_or_else(|| default_out(&path));
-    let templates = templates_dir(&path, args.templates)?;
-    let paths = Paths {
-        blueprint: path,
-        out,
-        templates,
-    };
-    let pack = args.pack;
-    let options = RunOptions {
-        allow_removal: args.allow_removal,
-    };
-    let session = Session::open(paths, !args.check, options, |p| {
-        let mut loaded = crate::app::load(p)?;
-        if pack {
-            loaded.blueprint.organization.pack_guardrails = true;
-        }
-        Ok(loaded)
-    })?;
-    generate_into(&session, args.check, args.force)
+    let paths = args.run.paths(super::blueprint_path(args.blueprint))?;
+    let session = Session::open(paths, !args.check, args.run.options(), crate::app::load)?;
+    generate_into(&session, args.check, args.run.force)
 }
 
 /// Writes (or checks) one generated session; shared with `init` and `adopt`.
 pub fn generate_into(session: &Session, check: bool, force: bool) -> Result<i32, Error> {
     if let Some(r) = &session.recovered {
-        println!("{}: {r}", session.paths.out.display());
+        outln!("{}: {r}", session.paths.out.display());
     }
     let (loaded, output, plan, out) = (
         &session.loaded,
@@ -98,7 +65,7 @@ pub fn generate_into(session: &Session, check: bool, force: bool) -> Result<i32,
     );
     super::print_warnings(&output.warnings);
     for line in pack_report(&output.model, &loaded.blueprint.organization.limits) {
-        println!("{line}");
+        outln!("{line}");
     }
     let lock_stale = session.lock_change != LockChange::Unchanged;
     if check {
@@ -108,24 +75,24 @@ pub fn generate_into(session: &Session, check: bool, force: bool) -> Result<i32,
             } else {
                 "changed"
             };
-            println!("{verb}  {} (beside the blueprint)", lock::FILE);
+            outln!("{verb}  {} (beside the blueprint)", lock::FILE);
         }
         if !plan.has_changes() && !lock_stale {
-            println!("{}: up to date ({} files)", out.display(), plan.unchanged);
+            outln!("{}: up to date ({} files)", out.display(), plan.unchanged);
             return Ok(0);
         }
         for p in &plan.added {
-            println!("added    {p}");
+            outln!("added    {p}");
         }
         for p in &plan.changed {
-            println!("changed  {p}");
+            outln!("changed  {p}");
         }
         for p in &plan.removed {
-            println!("removed  {p}");
+            outln!("removed  {p}");
         }
         let n =
             plan.added.len() + plan.changed.len() + plan.removed.len() + usize::from(lock_stale);
-        println!(
+        outln!(
             "{}: {n} file{} would change; run `landform generate`",
             out.display(),
             if n == 1 { "" } else { "s" }
@@ -142,9 +109,9 @@ pub fn report_written(session: &Session) {
     let (plan, out) = (&session.plan, &session.paths.out);
     print_lock_changes(&session.output.model);
     if session.lock_change != LockChange::Unchanged {
-        println!("{}: updated", session.paths.lock().display());
+        outln!("{}: updated", session.paths.lock().display());
     }
-    println!(
+    outln!(
         "{}: {} added, {} changed, {} removed, {} unchanged",
         out.display(),
         plan.added.len(),
@@ -181,12 +148,12 @@ fn pack_report(model: &crate::model::Model, limits: &crate::blueprint::Limits) -
 fn print_lock_changes(model: &Model) {
     let plan = &model.lock;
     for m in &plan.new_moves {
-        println!("moved    {} -> {} (renamed in place)", m.from, m.to);
+        outln!("moved    {} -> {} (renamed in place)", m.from, m.to);
     }
     for k in &plan.newly_removed {
-        println!("removed  aws_organizations_account.{k} (Terraform forgets it; it stays in AWS)");
+        outln!("removed  aws_organizations_account.{k} (Terraform forgets it; it stays in AWS)");
     }
     for k in &plan.closed {
-        println!("closing  aws_organizations_account.{k} (the next apply closes the account)");
+        outln!("closing  aws_organizations_account.{k} (the next apply closes the account)");
     }
 }

@@ -1,6 +1,6 @@
 use std::path::PathBuf;
 
-use crate::app::{Paths, Session};
+use crate::app::Session;
 use crate::error::Error;
 use crate::presets;
 
@@ -11,6 +11,8 @@ pub struct Args {
     /// The starter blueprint: minimal, smb or enterprise
     #[arg(long, default_value = "smb")]
     preset: String,
+    #[command(flatten)]
+    run: super::RunArgs,
 }
 
 pub fn run(args: Args) -> Result<i32, Error> {
@@ -33,17 +35,21 @@ pub fn run(args: Args) -> Result<i32, Error> {
     let created_dir = !dir.exists();
     std::fs::create_dir_all(&dir)
         .map_err(|e| Error::Write(crate::write::WriteError::io(&dir, e)))?;
-    let paths = Paths {
-        out: super::generate::default_out(&path),
-        blueprint: path.clone(),
-        templates: None,
+    let paths = match args.run.paths(path.clone()) {
+        Ok(p) => p,
+        Err(e) => {
+            if created_dir {
+                let _ = std::fs::remove_dir(&dir);
+            }
+            return Err(e);
+        }
     };
     // One pipeline run, one transaction: the blueprint, the lock and the tree together.
-    let result = Session::open(paths, true, crate::lock::RunOptions::default(), |p| {
+    let result = Session::open(paths, true, args.run.options(), |p| {
         crate::load::load_str(p, text).map_err(Error::Input)
     })
     .and_then(|session| {
-        session.commit_with(false, &[("landform.yaml", text.as_bytes())])?;
+        session.commit_with(args.run.force, &[("landform.yaml", text.as_bytes())])?;
         Ok(session)
     });
     let session = match result {
@@ -56,7 +62,7 @@ pub fn run(args: Args) -> Result<i32, Error> {
         }
     };
     super::print_warnings(&session.output.warnings);
-    println!("wrote {} (preset {})", path.display(), args.preset);
+    outln!("wrote {} (preset {})", path.display(), args.preset);
     super::generate::report_written(&session);
     Ok(0)
 }

@@ -1,6 +1,31 @@
 //! The command line: parses arguments, runs one command, maps the outcome to an exit code
 //! (0 ok, 1 `--check` found drift, 2 bad input or usage).
 
+/// `println!` that never panics: output to a closed stdout (a pipe whose reader left, as in
+/// `landform diff | head`) is dropped and the command ends normally.
+macro_rules! outln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($t)*);
+    }};
+}
+
+/// `print!` that never panics (see [`outln!`]).
+macro_rules! out {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($t)*);
+    }};
+}
+
+/// `eprintln!` that never panics.
+macro_rules! errln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($t)*);
+    }};
+}
+
 mod access;
 mod adopt;
 mod diff;
@@ -15,9 +40,11 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
+use crate::app::Paths;
 use crate::diagnostic::Diagnostic;
 use crate::error::Error;
-use crate::load::{self, Loaded};
+use crate::load::Loaded;
+use crate::lock::RunOptions;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -72,15 +99,60 @@ where
         Command::Lock(args) => lock::run(args),
         Command::Adopt(args) => adopt::run(args),
         Command::Guardrails => {
-            print!("{}", guardrails::listing());
+            out!("{}", guardrails::listing());
             Ok(0)
         }
     };
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("{e}");
-            2
+            errln!("{e}");
+            e.exit_code()
+        }
+    }
+}
+
+/// Arguments shared by the commands that generate a tree (`generate`, `diff`, `init`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct RunArgs {
+    /// The output directory [default: terraform/ beside the blueprint]
+    #[arg(short, long)]
+    out: Option<PathBuf>,
+    /// A folder of templates overriding the built-in ones by name [default: templates/ beside
+    /// the blueprint, if present]
+    #[arg(long)]
+    templates: Option<PathBuf>,
+    /// Merge guardrail SCPs/RCPs attached to the same targets into as few documents as the
+    /// size limit allows (like `organization.pack_guardrails: true`)
+    #[arg(long)]
+    pack: bool,
+    /// Let accounts that are in landform.lock leave the blueprint: Terraform forgets them
+    /// (`removed` blocks) and they stay in AWS, unless listed in `close_on_removal:`
+    #[arg(long)]
+    allow_removal: bool,
+    /// Overwrite or delete generated files even if they were edited by hand
+    #[arg(long)]
+    force: bool,
+}
+
+impl RunArgs {
+    /// Where the run reads and writes, for this blueprint.
+    fn paths(&self, blueprint: PathBuf) -> Result<Paths, Error> {
+        let templates = generate::templates_dir(&blueprint, self.templates.clone())?;
+        Ok(Paths {
+            out: self
+                .out
+                .clone()
+                .unwrap_or_else(|| generate::default_out(&blueprint)),
+            blueprint,
+            templates,
+        })
+    }
+
+    fn options(&self) -> RunOptions {
+        RunOptions {
+            allow_removal: self.allow_removal,
+            pack: self.pack,
         }
     }
 }
@@ -91,11 +163,11 @@ fn blueprint_path(arg: Option<PathBuf>) -> PathBuf {
 }
 
 fn load(path: &Path) -> Result<Loaded, Error> {
-    load::load_file(path).map_err(Error::Input)
+    crate::app::load(path)
 }
 
 fn print_warnings(warnings: &[Diagnostic]) {
     for w in warnings {
-        eprintln!("{w}");
+        errln!("{w}");
     }
 }

@@ -13,13 +13,14 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<i32, Error> {
     let path = super::blueprint_path(args.blueprint);
-    let mut loaded = super::load(&path)?;
-    if args.pack {
-        loaded.blueprint.organization.pack_guardrails = true;
-    }
-    let (model, warnings) = crate::check(&loaded).map_err(Error::Input)?;
+    let loaded = super::load(&path)?;
+    let options = crate::lock::RunOptions {
+        pack: args.pack,
+        ..Default::default()
+    };
+    let (model, warnings) = crate::check_with(&loaded, options).map_err(Error::Input)?;
     super::print_warnings(&warnings);
-    println!(
+    outln!(
         "{}: ok: {} accounts in {} OUs, {} policies ({} warning{})",
         path.display(),
         model.accounts.len(),

@@ -283,3 +283,69 @@ pub fn apply(out: &Path, tree: &Tree, plan: &Plan) -> Result<(), WriteError> {
     plan.stage(&mut txn, 0, tree);
     txn.commit()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree(files: &[(&str, &str)]) -> Tree {
+        files
+            .iter()
+            .map(|(p, c)| (p.to_string(), c.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn plan_then_apply_then_nothing_to_do() {
+        let d = tempfile::tempdir().unwrap();
+        let out = d.path().join("out");
+        let t = tree(&[("a.tf", "a"), ("s/b.tf", "b")]);
+        let p = plan(&out, &t).unwrap();
+        assert_eq!(p.added, ["a.tf", "s/b.tf"]);
+        apply(&out, &t, &p).unwrap();
+        let again = plan(&out, &t).unwrap();
+        assert!(!again.has_changes() && again.manifest_text.is_none());
+        assert_eq!(again.unchanged, 2);
+    }
+
+    #[test]
+    fn hand_edits_and_foreign_files_are_conflicts_and_removals_keep_their_hash() {
+        let d = tempfile::tempdir().unwrap();
+        let out = d.path();
+        let t = tree(&[("a.tf", "a"), ("gone.tf", "g")]);
+        apply(out, &t, &plan(out, &t).unwrap()).unwrap();
+        std::fs::write(out.join("a.tf"), "edited").unwrap();
+        std::fs::write(out.join("gone.tf"), "edited too").unwrap();
+        std::fs::write(out.join("mine.tf"), "user's").unwrap();
+        let next = tree(&[("a.tf", "a2"), ("mine.tf", "landform's")]);
+        let p = plan(out, &next).unwrap();
+        let reasons: Vec<(&str, &str)> = p
+            .conflicts
+            .iter()
+            .map(|c| (c.path.as_str(), c.reason))
+            .collect();
+        assert_eq!(
+            reasons,
+            [
+                ("a.tf", "was edited by hand since landform wrote it"),
+                ("mine.tf", "exists but was not written by landform"),
+                ("gone.tf", "is no longer generated but was edited by hand"),
+            ]
+        );
+        assert_eq!(p.removed_hashes["gone.tf"], hash(b"edited too"));
+    }
+
+    #[test]
+    fn a_manifest_path_leaving_the_output_is_refused() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(
+            d.path().join(MANIFEST),
+            format!("{}  ../victim\n", hash(b"v")),
+        )
+        .unwrap();
+        assert!(matches!(
+            plan(d.path(), &Tree::new()),
+            Err(WriteError::UnsafePath(_))
+        ));
+    }
+}

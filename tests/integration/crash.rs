@@ -3,9 +3,10 @@
 //! stray file), and a following clean generate is byte-identical to an uninterrupted run.
 //!
 //! The quick version (300 accounts, 10 kills) runs with every `cargo test`; the full one
-//! (10,000 accounts, 200 kills) is `#[ignore]`d and `.ci/run` runs it on a release build:
-//! `cargo test --release --test integration crash -- --ignored --nocapture`.
-//! `LANDFORM_CRASH_SEED` replays a run's kill instants.
+//! (10,000 accounts, 200 kills) is `#[ignore]`d and `.ci/run` runs it against a release
+//! binary: `cargo build --release --bin landform` then
+//! `LANDFORM_CRASH_BIN=target/release/landform cargo test --test integration crash --
+//! --ignored --nocapture`. `LANDFORM_CRASH_SEED` replays a run's kill instants.
 
 use std::collections::BTreeMap;
 use std::process::{Command, Stdio};
@@ -111,9 +112,30 @@ impl Rng {
     }
 }
 
+/// The binary under test: LANDFORM_CRASH_BIN (a release build) or the test build's.
+fn binary() -> std::path::PathBuf {
+    std::env::var_os("LANDFORM_CRASH_BIN")
+        .map(std::path::PathBuf::from)
+        .map(|p| std::fs::canonicalize(&p).unwrap_or(p))
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_landform").into())
+}
+
+fn generate(f: &Fixture) {
+    let o = Command::new(binary())
+        .arg("generate")
+        .current_dir(f.path())
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "generate failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
 fn timed_generate(f: &Fixture) -> Duration {
     let start = Instant::now();
-    f.run_ok(&["generate"]);
+    generate(f);
     start.elapsed()
 }
 
@@ -132,18 +154,18 @@ fn crash_test(accounts: usize, kills: usize) -> Counts {
     let text = [blueprint(accounts, false), blueprint(accounts, true)];
     // The reference states, from uninterrupted runs: A, then B on top of A, then A again.
     f.write("landform.yaml", &text[0]);
-    f.run_ok(&["generate"]);
+    generate(&f);
     f.write("landform.yaml", &text[1]);
     let transition = timed_generate(&f);
     let reference = [
         {
             f.write("landform.yaml", &text[0]);
-            f.run_ok(&["generate"]);
+            generate(&f);
             state(&f)
         },
         {
             f.write("landform.yaml", &text[1]);
-            f.run_ok(&["generate"]);
+            generate(&f);
             state(&f)
         },
     ];
@@ -178,7 +200,7 @@ fn crash_test(accounts: usize, kills: usize) -> Counts {
         } else {
             rng.between(write_from, write_to)
         };
-        let mut child = Command::new(env!("CARGO_BIN_EXE_landform"))
+        let mut child = Command::new(binary())
             .arg("generate")
             .current_dir(f.path())
             .stdout(Stdio::null())
@@ -210,7 +232,7 @@ fn crash_test(accounts: usize, kills: usize) -> Counts {
                  nor the new one"
             );
         }
-        f.run_ok(&["generate"]);
+        generate(&f);
         assert!(
             state(&f) == reference[target],
             "kill {k} after {delay:?} (seed {seed}): a clean generate after recovery differs \
