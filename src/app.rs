@@ -8,6 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::diagnostic::Diagnostic;
 use crate::error::Error;
 use crate::load::{self, Loaded};
 use crate::lock::{self, RunOptions};
@@ -56,6 +57,10 @@ pub struct Session {
     /// The lock text this run would write (computed by the lock reconciliation).
     pub lock_text: String,
     pub lock_change: LockChange,
+    /// The replacement gate's errors ([`crate::gate`]): accounts on disk whose email would
+    /// change or that would vanish without the blueprint asking. A session with any never
+    /// commits.
+    pub refused: Vec<Diagnostic>,
     /// What an interrupted earlier run left and this session finished or undid.
     pub recovered: Option<Recovered>,
     created_out: bool,
@@ -69,12 +74,16 @@ struct Generated {
     plan: Plan,
     lock_text: String,
     lock_change: LockChange,
+    refused: Vec<Diagnostic>,
 }
 
 impl Generated {
     fn new(paths: &Paths, loaded: Loaded, options: RunOptions) -> Result<Generated, Error> {
         let output = crate::generate_with(&loaded, paths.templates.as_deref(), options)?;
         let plan = write::plan(&paths.out, &output.tree)?;
+        let refused = crate::gate::check_dir(&paths.out, &output.tree, &output.model.lock)
+            .err()
+            .unwrap_or_default();
         // The lock text is what the reconciliation decided (carried by the model).
         let lock_text = output.model.lock.next.to_text();
         let lock_old = write::contain::read(&paths.blueprint_dir(), lock::FILE)?;
@@ -89,6 +98,7 @@ impl Generated {
             plan,
             lock_text,
             lock_change,
+            refused,
         })
     }
 }
@@ -191,6 +201,7 @@ impl Session {
                 plan: g.plan,
                 lock_text: g.lock_text,
                 lock_change: g.lock_change,
+                refused: g.refused,
                 recovered,
                 created_out,
                 _lock: lock,
@@ -223,6 +234,9 @@ impl Session {
     }
 
     fn commit_inner(&self, force: bool, beside: &[(&str, &[u8])]) -> Result<Committed, Error> {
+        if !self.refused.is_empty() {
+            return Err(Error::Input(self.refused.clone()));
+        }
         if !self.plan.conflicts.is_empty() && !force {
             return Err(Error::Conflicts(self.plan.conflicts.clone()));
         }

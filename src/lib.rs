@@ -13,6 +13,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod error;
 pub mod expand;
+pub mod gate;
 pub mod guardrails;
 pub mod load;
 pub mod lock;

@@ -67,6 +67,9 @@ pub fn generate_into(session: &Session, check: bool, force: bool) -> Result<i32,
     for line in pack_report(&output.model, &loaded.blueprint.organization.limits) {
         outln!("{line}");
     }
+    if !session.refused.is_empty() {
+        return Err(Error::Input(session.refused.clone()));
+    }
     let lock_stale = session.lock_change != LockChange::Unchanged;
     if check {
         if lock_stale {

@@ -101,6 +101,9 @@ pub struct LockPlan {
     pub newly_removed: Vec<String>,
     /// Account keys Terraform closes now (removed, listed in `close_on_removal`).
     pub closed: Vec<String>,
+    /// Account key → the root email its blueprint entry sets explicitly (`email:`): the only
+    /// email changes the replacement gate lets through.
+    pub explicit_emails: IndexMap<String, String>,
     /// The lock to write after this run.
     pub next: Lock,
     pub diagnostics: Vec<Diagnostic>,

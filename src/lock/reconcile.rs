@@ -191,6 +191,9 @@ pub fn reconcile(
 
     for a in accounts {
         let o = origin(bp, a);
+        if let Some(e) = o.explicit_email {
+            r.explicit_emails.insert(a.key.clone(), e.to_string());
+        }
         let derived = email_for(pattern, &a.name);
         for d in &o.renames {
             declarations.entry(d.clone()).or_insert(false);

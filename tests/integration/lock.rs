@@ -4,13 +4,13 @@
 use crate::fixture::{Fixture, preset};
 use crate::tools;
 
-fn minimal() -> Fixture {
+pub(crate) fn minimal() -> Fixture {
     let f = Fixture::with_blueprint(preset("minimal"));
     f.run_ok(&["generate"]);
     f
 }
 
-fn edit(f: &Fixture, pairs: &[(&str, &str)]) {
+pub(crate) fn edit(f: &Fixture, pairs: &[(&str, &str)]) {
     let mut text = f.read("landform.yaml");
     for (from, to) in pairs {
         assert!(text.contains(from), "blueprint has no `{from}`");

@@ -7,6 +7,7 @@ mod cli;
 mod containment;
 mod crash;
 mod foundation;
+mod gate;
 mod generate;
 mod identity;
 mod lock;
