@@ -32,7 +32,7 @@ pub fn run(args: Args) -> Result<i32, Error> {
             path.display()
         )));
     };
-    out!(
+    print!(
         "{}",
         match args.format {
             Format::Markdown => markdown(&ic.matrix),

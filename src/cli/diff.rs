@@ -31,11 +31,10 @@ pub fn run(args: Args) -> Result<i32, Error> {
     super::print_warnings(&output.warnings);
     if !args.run.force {
         for c in &plan.conflicts {
-            errln!(
+            eprintln!(
                 "warning: `{}` {}: `landform generate` would refuse to overwrite it (--force \
                  overwrites)",
-                c.path,
-                c.reason
+                c.path, c.reason
             );
         }
     }
@@ -98,43 +97,43 @@ pub fn run(args: Args) -> Result<i32, Error> {
     let lock_new = session.lock_text.clone();
     let files = plan.added.len() + plan.changed.len() + plan.removed.len();
     if files == 0 && lock_old == lock_new && summary.is_empty() {
-        outln!("no changes: {} is up to date", out.display());
+        println!("no changes: {} is up to date", out.display());
         return Ok(0);
     }
     if summary.is_empty() {
-        outln!("No change to AWS objects; files change:");
+        println!("No change to AWS objects; files change:");
     } else {
-        outln!("Terraform will see:");
+        println!("Terraform will see:");
         for s in &summary {
-            outln!("  {s}");
+            println!("  {s}");
         }
     }
-    outln!();
+    println!();
     for p in &plan.added {
-        outln!("added    {p}");
+        println!("added    {p}");
     }
     for p in &plan.changed {
-        outln!("changed  {p}");
+        println!("changed  {p}");
     }
     for p in &plan.removed {
-        outln!("removed  {p}");
+        println!("removed  {p}");
     }
     if lock_old != lock_new {
-        outln!("changed  {} (beside the blueprint)", lock::FILE);
+        println!("changed  {} (beside the blueprint)", lock::FILE);
     }
-    outln!();
+    println!();
     let read = |rel: &str| match crate::write::contain::read(&out, rel) {
         Ok(Some(bytes)) => String::from_utf8_lossy(&bytes).into_owned(),
         _ => String::new(),
     };
     for p in plan.added.iter().chain(&plan.changed) {
-        out!("{}", unified(p, &read(p), &output.tree[p]));
+        print!("{}", unified(p, &read(p), &output.tree[p]));
     }
     for p in &plan.removed {
-        out!("{}", unified(p, &read(p), ""));
+        print!("{}", unified(p, &read(p), ""));
     }
     if lock_old != lock_new {
-        out!("{}", unified(lock::FILE, &lock_old, &lock_new));
+        print!("{}", unified(lock::FILE, &lock_old, &lock_new));
     }
     Ok(0)
 }

@@ -55,7 +55,7 @@ pub fn run(args: Args) -> Result<i32, Error> {
 /// Writes (or checks) one generated session; shared with `init` and `adopt`.
 pub fn generate_into(session: &Session, check: bool, force: bool) -> Result<i32, Error> {
     if let Some(r) = &session.recovered {
-        outln!("{}: {r}", session.paths.out.display());
+        println!("{}: {r}", session.paths.out.display());
     }
     let (loaded, output, plan, out) = (
         &session.loaded,
@@ -65,7 +65,7 @@ pub fn generate_into(session: &Session, check: bool, force: bool) -> Result<i32,
     );
     super::print_warnings(&output.warnings);
     for line in pack_report(&output.model, &loaded.blueprint.organization.limits) {
-        outln!("{line}");
+        println!("{line}");
     }
     if !session.refused.is_empty() {
         return Err(Error::Input(session.refused.clone()));
@@ -78,24 +78,24 @@ pub fn generate_into(session: &Session, check: bool, force: bool) -> Result<i32,
             } else {
                 "changed"
             };
-            outln!("{verb}  {} (beside the blueprint)", lock::FILE);
+            println!("{verb}  {} (beside the blueprint)", lock::FILE);
         }
         if !plan.has_changes() && !lock_stale {
-            outln!("{}: up to date ({} files)", out.display(), plan.unchanged);
+            println!("{}: up to date ({} files)", out.display(), plan.unchanged);
             return Ok(0);
         }
         for p in &plan.added {
-            outln!("added    {p}");
+            println!("added    {p}");
         }
         for p in &plan.changed {
-            outln!("changed  {p}");
+            println!("changed  {p}");
         }
         for p in &plan.removed {
-            outln!("removed  {p}");
+            println!("removed  {p}");
         }
         let n =
             plan.added.len() + plan.changed.len() + plan.removed.len() + usize::from(lock_stale);
-        outln!(
+        println!(
             "{}: {n} file{} would change; run `landform generate`",
             out.display(),
             if n == 1 { "" } else { "s" }
@@ -112,9 +112,9 @@ pub fn report_written(session: &Session) {
     let (plan, out) = (&session.plan, &session.paths.out);
     print_lock_changes(&session.output.model);
     if session.lock_change != LockChange::Unchanged {
-        outln!("{}: updated", session.paths.lock().display());
+        println!("{}: updated", session.paths.lock().display());
     }
-    outln!(
+    println!(
         "{}: {} added, {} changed, {} removed, {} unchanged",
         out.display(),
         plan.added.len(),
@@ -151,12 +151,12 @@ fn pack_report(model: &crate::model::Model, limits: &crate::blueprint::Limits) -
 fn print_lock_changes(model: &Model) {
     let plan = &model.lock;
     for m in &plan.new_moves {
-        outln!("moved    {} -> {} (renamed in place)", m.from, m.to);
+        println!("moved    {} -> {} (renamed in place)", m.from, m.to);
     }
     for k in &plan.newly_removed {
-        outln!("removed  aws_organizations_account.{k} (Terraform forgets it; it stays in AWS)");
+        println!("removed  aws_organizations_account.{k} (Terraform forgets it; it stays in AWS)");
     }
     for k in &plan.closed {
-        outln!("closing  aws_organizations_account.{k} (the next apply closes the account)");
+        println!("closing  aws_organizations_account.{k} (the next apply closes the account)");
     }
 }

@@ -62,7 +62,7 @@ pub fn run(args: Args) -> Result<i32, Error> {
         }
     };
     super::print_warnings(&session.output.warnings);
-    outln!("wrote {} (preset {})", path.display(), args.preset);
+    println!("wrote {} (preset {})", path.display(), args.preset);
     super::generate::report_written(&session);
     Ok(0)
 }

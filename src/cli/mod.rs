@@ -1,31 +1,6 @@
 //! The command line: parses arguments, runs one command, maps the outcome to an exit code
 //! (0 ok, 1 `--check` found drift, 2 bad input or usage).
 
-/// `println!` that never panics: output to a closed stdout (a pipe whose reader left, as in
-/// `landform diff | head`) is dropped and the command ends normally.
-macro_rules! outln {
-    ($($t:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stdout(), $($t)*);
-    }};
-}
-
-/// `print!` that never panics (see [`outln!`]).
-macro_rules! out {
-    ($($t:tt)*) => {{
-        use std::io::Write as _;
-        let _ = write!(std::io::stdout(), $($t)*);
-    }};
-}
-
-/// `eprintln!` that never panics.
-macro_rules! errln {
-    ($($t:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stderr(), $($t)*);
-    }};
-}
-
 mod access;
 mod adopt;
 mod diff;
@@ -99,14 +74,14 @@ where
         Command::Lock(args) => lock::run(args),
         Command::Adopt(args) => adopt::run(args),
         Command::Guardrails => {
-            out!("{}", guardrails::listing());
+            print!("{}", guardrails::listing());
             Ok(0)
         }
     };
     match result {
         Ok(code) => code,
         Err(e) => {
-            errln!("{e}");
+            eprintln!("{e}");
             e.exit_code()
         }
     }
@@ -168,6 +143,6 @@ fn load(path: &Path) -> Result<Loaded, Error> {
 
 fn print_warnings(warnings: &[Diagnostic]) {
     for w in warnings {
-        errln!("{w}");
+        eprintln!("{w}");
     }
 }

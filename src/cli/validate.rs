@@ -20,7 +20,7 @@ pub fn run(args: Args) -> Result<i32, Error> {
     };
     let (model, warnings) = crate::check_with(&loaded, options).map_err(Error::Input)?;
     super::print_warnings(&warnings);
-    outln!(
+    println!(
         "{}: ok: {} accounts in {} OUs, {} policies ({} warning{})",
         path.display(),
         model.accounts.len(),

@@ -9,6 +9,7 @@ mod crash;
 mod foundation;
 mod gate;
 mod generate;
+mod hardening;
 mod identity;
 mod lock;
 mod oracle;

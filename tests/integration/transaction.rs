@@ -103,12 +103,21 @@ fn a_run_while_another_holds_the_output_stops_with_a_clear_message() {
 #[test]
 fn two_blueprints_generating_into_one_output_at_once_never_mix() {
     let f = Fixture::new();
+    // The same accounts and emails (so the replacement gate lets either follow the other), but
+    // different trees: every tag differs.
     f.write("a/landform.yaml", preset("minimal"));
-    f.write("b/landform.yaml", preset("smb"));
+    f.write(
+        "b/landform.yaml",
+        &preset("minimal").replace(
+            "tags: { managed-by: landform }",
+            "tags: { managed-by: landform, team: b }",
+        ),
+    );
     // What each gives alone.
     f.run_ok(&["generate", "a/landform.yaml", "-o", "ref-a"]);
     f.run_ok(&["generate", "b/landform.yaml", "-o", "ref-b"]);
     let (ref_a, ref_b) = (f.tree("ref-a"), f.tree("ref-b"));
+    assert_ne!(ref_a, ref_b);
     let mut refused = 0;
     for round in 0..6 {
         let spawn = |bp: &str| {
