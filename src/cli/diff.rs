@@ -27,7 +27,7 @@ pub fn run(args: Args) -> Result<i32, Error> {
     let paths = args.run.paths(super::blueprint_path(args.blueprint))?;
     let out = paths.out.clone();
     let session = Session::open(paths, false, args.run.options(), crate::app::load)?;
-    let (loaded, output, plan) = (&session.loaded, &session.output, &session.plan);
+    let (output, plan) = (&session.output, &session.plan);
     super::print_warnings(&output.warnings);
     if !args.run.force {
         for c in &plan.conflicts {
@@ -39,26 +39,12 @@ pub fn run(args: Args) -> Result<i32, Error> {
         }
     }
     let model = &output.model;
-    let old_lock = loaded.lock.clone().unwrap_or_default();
     let r = &model.lock;
 
-    // The summary, in Terraform terms.
-    let mut summary: Vec<String> = Vec::new();
-    if loaded.lock.is_some() {
-        for a in &model.accounts {
-            let prev = r.renamed.get(&a.key).unwrap_or(&a.key);
-            match old_lock.accounts.get(prev) {
-                None => summary.push(format!("+ account {} ({}) will be created", a.key, a.email)),
-                Some(l) if l.ou != a.ou => summary.push(format!(
-                    "~ account {} moves from OU {} to OU {}",
-                    a.key,
-                    l.ou.as_deref().unwrap_or("root"),
-                    a.ou.as_deref().unwrap_or("root")
-                )),
-                Some(_) => {}
-            }
-        }
-    }
+    // The summary, in Terraform terms: what the trees say (replacements and destroys first,
+    // loudly), then what the lock plan says.
+    let old_tf = crate::gate::read_tf(&out);
+    let mut summary: Vec<String> = crate::gate::describe(&old_tf, &output.tree);
     for m in &r.new_moves {
         summary.push(format!(
             "~ {} is renamed to {} (moved, in place)",
@@ -100,6 +86,7 @@ pub fn run(args: Args) -> Result<i32, Error> {
         println!("no changes: {} is up to date", out.display());
         return Ok(0);
     }
+    let refusals = &session.refused;
     if summary.is_empty() {
         println!("No change to AWS objects; files change:");
     } else {
@@ -135,5 +122,10 @@ pub fn run(args: Args) -> Result<i32, Error> {
     if lock_old != lock_new {
         print!("{}", unified(lock::FILE, &lock_old, &lock_new));
     }
-    Ok(0)
+    if !refusals.is_empty() {
+        super::print_warnings(refusals);
+        eprintln!("`landform generate` would refuse this change (see above)");
+    }
+    // Like `git diff --exit-code`: 1 when anything would change.
+    Ok(1)
 }

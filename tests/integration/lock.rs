@@ -502,7 +502,8 @@ fn diff_summarises_in_terraform_terms_and_writes_nothing() {
     let f = minimal();
     edit(&f, &[("  app: {", "  shop: { renamed_from: app,")]);
     let before = f.tree("terraform");
-    let o = f.run_ok(&["diff"]);
+    let o = f.run(&["diff"]);
+    assert_eq!(o.code, 1, "{}", o.text());
     assert!(
         o.stdout.contains("~ aws_organizations_account.app_dev is renamed to aws_organizations_account.shop_dev (moved, in place)"),
         "{}",
