@@ -18,6 +18,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod error;
 pub mod expand;
+pub mod explain;
 pub mod gate;
 pub mod guardrails;
 pub mod load;

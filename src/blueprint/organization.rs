@@ -51,9 +51,11 @@ impl Default for Limits {
     fn default() -> Limits {
         Limits {
             scp_size: 10_240,
-            rcp_size: 10_240,
+            // AWS's quotas page: the 2026 increases raised SCPs only; RCPs stay at 5,120
+            // characters and 5 per target.
+            rcp_size: 5_120,
             scps_per_target: 10,
-            rcps_per_target: 10,
+            rcps_per_target: 5,
             ou_depth: 5,
         }
     }

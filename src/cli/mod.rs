@@ -4,6 +4,7 @@
 mod access;
 mod adopt;
 mod diff;
+mod explain;
 mod generate;
 mod guardrails;
 mod init;
@@ -50,6 +51,8 @@ enum Command {
     Lock(lock::Args),
     /// Write a blueprint, a lock and a tree that import an existing organization.
     Adopt(adopt::Args),
+    /// Explain what is in force on an account, an OU or the root, and where it comes from.
+    Explain(explain::Args),
 }
 
 /// Runs landform with these arguments (the first is the program name) and returns the exit code.
@@ -73,6 +76,7 @@ where
         Command::Diff(args) => diff::run(args),
         Command::Lock(args) => lock::run(args),
         Command::Adopt(args) => adopt::run(args),
+        Command::Explain(args) => explain::run(args),
         Command::Guardrails => {
             print!("{}", guardrails::listing());
             Ok(0)

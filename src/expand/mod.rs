@@ -5,6 +5,7 @@
 //! documents with resolved targets. A new account kind is a new loop in [`accounts`].
 
 mod foundation;
+pub(crate) use foundation::bucket_prefix;
 pub mod identity_center;
 
 use heck::ToKebabCase;
@@ -346,7 +347,7 @@ fn policies(loaded: &Loaded, accounts: &[Account], pack_all: bool) -> Vec<Policy
             description: custom
                 .description
                 .clone()
-                .unwrap_or_else(|| format!("{} from {}", kind_label(custom.kind), custom.file)),
+                .unwrap_or_else(|| format!("{} from {}", custom.kind.title(), custom.file)),
             substitutions: placeholders::substitutions(&document, is_account),
             document,
             targets: targets(bp, accounts, &custom.attach),
@@ -359,14 +360,4 @@ fn policies(loaded: &Loaded, accounts: &[Account], pack_all: bool) -> Vec<Policy
         out = pack::pack(out, &bp.organization.limits);
     }
     out
-}
-
-fn kind_label(kind: PolicyType) -> &'static str {
-    match kind {
-        PolicyType::Scp => "Service control policy",
-        PolicyType::Rcp => "Resource control policy",
-        PolicyType::Tag => "Tag policy",
-        PolicyType::Backup => "Backup policy",
-        PolicyType::AiOptOut => "AI services opt-out policy",
-    }
 }

@@ -165,6 +165,7 @@ impl Renderer {
         let mut context = Context::new();
         context.insert("model", model);
         context.insert("version", env!("CARGO_PKG_VERSION"));
+        context.insert("in_force", &crate::explain::by_ou(model));
         let mut tree = Tree::new();
         for (name, _) in TEMPLATES {
             let text = self

@@ -436,6 +436,10 @@ fn removal_needs_the_flag_and_then_leaves_the_account_in_aws() {
         &[
             ("  log_archive: { ou: security }\n", ""),
             ("  account: log_archive\n", "  account: security\n"),
+            (
+                "protect_log_archive: [log_archive]",
+                "protect_log_archive: [security]",
+            ),
         ],
     );
     let o = f.run(&["generate"]);
@@ -485,6 +489,10 @@ fn close_on_removal_closes_instead_of_forgetting() {
         &[
             ("  log_archive: { ou: security }\n", ""),
             ("  account: log_archive\n", "  account: security\n"),
+            (
+                "protect_log_archive: [log_archive]",
+                "protect_log_archive: [security]",
+            ),
         ],
     );
     let o = f.run_ok(&["generate", "--allow-removal"]);
@@ -795,5 +803,5 @@ fn a_permission_set_rename_warns_that_assignments_are_recreated() {
         "{}",
         o.text()
     );
-    assert!(o.stderr.contains("--> landform.yaml:41:5"), "{}", o.text());
+    assert!(o.stderr.contains("--> landform.yaml:43:5"), "{}", o.text());
 }

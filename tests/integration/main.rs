@@ -5,7 +5,9 @@ mod tools;
 
 mod cli;
 mod containment;
+mod corpus;
 mod crash;
+mod explain;
 mod foundation;
 mod gate;
 mod generate;
