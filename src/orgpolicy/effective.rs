@@ -123,6 +123,14 @@ struct Node {
     limit: Option<Allowed>,
     /// Limits set by the level being merged, which take effect for the next level.
     pending: Option<Allowed>,
+    /// The policy of the level being merged that assigned this value first: AWS keeps the
+    /// value of the policy attached first to a target (Organizations User Guide, inheritance
+    /// example 6).
+    assigned_by: Option<String>,
+    /// Added by the level being merged: the limits above govern whether it may be added, not
+    /// what the adding policy writes inside it (AWS Backup policy example 4: a child adds a
+    /// whole plan where the parent allows only `@@append` on `plans`).
+    fresh: bool,
 }
 
 fn join(path: &str, key: &str) -> String {
@@ -177,7 +185,27 @@ impl Node {
                 continue;
             }
             match *op {
-                ASSIGN => self.value = Some(v.clone()),
+                ASSIGN => {
+                    if let Some(first) = &self.assigned_by
+                        && first != policy
+                        && self.value.as_ref() != Some(v)
+                    {
+                        out.push(Problem {
+                            policy: policy.to_string(),
+                            path: join(path, op),
+                            message: format!(
+                                "`{path}` is also assigned by policy `{first}`, attached to \
+                                 the same target with another value: AWS keeps the value of \
+                                 the policy attached first, and Terraform attaches them in no \
+                                 fixed order, so the result is left to chance; set it in one \
+                                 of them"
+                            ),
+                        });
+                        continue;
+                    }
+                    self.assigned_by = Some(policy.to_string());
+                    self.value = Some(v.clone());
+                }
                 APPEND => {
                     let mut list = match self.value.take() {
                         Some(Value::Array(items)) => items,
@@ -209,9 +237,33 @@ impl Node {
             if key.starts_with("@@") {
                 continue;
             }
+            // A key the levels above did not set is an addition: AWS takes it only where
+            // the levels above let the children add (`@@append`, or `@@assign`), so a plan
+            // added under `"plans": {"@@operators_allowed_for_child_policies": ["@@none"]}` is
+            // ignored (AWS Backup policy examples 3 and 4).
+            let existing = self
+                .children
+                .get(key)
+                .is_some_and(|c| c.fresh || c.limit.is_some() || c.render().is_some());
+            if !existing && !here[0] && !here[1] {
+                out.push(Problem {
+                    policy: policy.to_string(),
+                    path: join(path, key),
+                    message: format!(
+                        "`{key}` cannot be added here: a policy above allows {} at `{path}`, \
+                         so AWS ignores this addition",
+                        describe_allowed(here)
+                    ),
+                });
+                continue;
+            }
             let child = self.children.entry(key.clone()).or_default();
+            if !existing {
+                child.fresh = true;
+            }
+            let limits = if child.fresh { EVERY } else { here };
             match value {
-                Value::Object(inner) => child.merge(inner, here, &join(path, key), policy, out),
+                Value::Object(inner) => child.merge(inner, limits, &join(path, key), policy, out),
                 // Not a policy's shape (the document lint reports it); keep it as written.
                 other => child.value = Some(other.clone()),
             }
@@ -220,6 +272,8 @@ impl Node {
 
     /// Makes the limits set by the level just merged apply to the next levels.
     fn settle(&mut self) {
+        self.assigned_by = None;
+        self.fresh = false;
         if let Some(p) = self.pending.take() {
             self.limit = Some(match self.limit {
                 Some(l) => [l[0] && p[0], l[1] && p[1], l[2] && p[2]],
@@ -386,10 +440,13 @@ mod tests {
         (eff.render(), text)
     }
 
-    // AWS Organizations User Guide, "Inheritance examples" (tag policies). Example 1 is AWS's
-    // verbatim; the policies of examples 2-4 follow the same organization (root → OU1 →
-    // account) and show each operator.
+    // AWS Organizations User Guide, "Inheritance examples" (inheritance-examples.html): the
+    // six tag policy examples, each policy as AWS prints it, over AWS's organization (root →
+    // OU1 with accounts 111111111111 and 222222222222, OU2 with account 999999999999). Where
+    // AWS's printed effective policy contradicts its own policies, the test says so and
+    // asserts what AWS's stated rules give.
 
+    /// Policy A, attached to the root in examples 1-3.
     fn policy_a() -> Value {
         json!({"tags": {"costcenter": {
             "tag_key": {"@@assign": "CostCenter"},
@@ -397,8 +454,18 @@ mod tests {
         }}})
     }
 
+    /// Policy C, attached to OU2 in examples 2 and 3.
+    fn policy_c() -> Value {
+        json!({"tags": {"costcenter": {
+            "tag_key": {"@@assign": "CostCenter"},
+            "tag_value": {"@@append": ["Marketing"]},
+            "enforced_for": {"@@append": ["redshift:*", "dynamodb:table"]}
+        }}})
+    }
+
     #[test]
     fn aws_example_1_assign_overwrites_inherited_values() {
+        // Policy B, attached to OU1; the effective policy of 111111111111 and 222222222222.
         let b = json!({"tags": {"costcenter": {
             "tag_key": {"@@assign": "CostCenter"},
             "tag_value": {"@@assign": ["Sandbox"]},
@@ -418,17 +485,11 @@ mod tests {
 
     #[test]
     fn aws_example_2_append_adds_to_inherited_values() {
-        let a = json!({"tags": {"costcenter": {
-            "tag_key": {"@@assign": "CostCenter"},
-            "tag_value": {"@@assign": ["Development", "Support"]},
-            "enforced_for": {"@@assign": ["redshift:*"]}
-        }}});
-        // A child policy without `tag_key`: valid, the key is inherited.
-        let b = json!({"tags": {"costcenter": {
-            "tag_value": {"@@append": ["Marketing"]},
-            "enforced_for": {"@@append": ["dynamodb:table"]}
-        }}});
-        let (eff, problems) = merge(PolicyType::Tag, &[&[("A", a)], &[("B", b)]]);
+        // Policy C on OU2; the effective policy of 999999999999.
+        let (eff, problems) = merge(
+            PolicyType::Tag,
+            &[&[("A", policy_a())], &[("C", policy_c())]],
+        );
         assert_eq!(problems, Vec::<String>::new());
         assert_eq!(
             eff,
@@ -442,53 +503,135 @@ mod tests {
 
     #[test]
     fn aws_example_3_remove_takes_values_out() {
-        let a = json!({"tags": {"costcenter": {
+        // Policy D on account 999999999999 (A on the root, C on OU2 above it). AWS prints D
+        // with `enforced_for` nested inside `tag_value`, which its own tag policy syntax does
+        // not allow (the lint rejects it); its text ("compliance is not enforced") and its
+        // effective policy are those of `enforced_for` beside `tag_value`, as here.
+        let d = json!({"tags": {"costcenter": {
             "tag_key": {"@@assign": "CostCenter"},
-            "tag_value": {"@@assign": ["Development", "Support", "Sandbox"]},
-            "enforced_for": {"@@assign": ["redshift:*", "dynamodb:table"]}
-        }}});
-        let b = json!({"tags": {"costcenter": {
-            "tag_value": {"@@remove": ["Sandbox"]},
+            "tag_value": {"@@remove": ["Development", "Marketing"]},
             "enforced_for": {"@@remove": ["redshift:*", "dynamodb:table"]}
         }}});
-        let (eff, problems) = merge(PolicyType::Tag, &[&[("A", a)], &[("B", b)]]);
+        let (eff, problems) = merge(
+            PolicyType::Tag,
+            &[&[("A", policy_a())], &[("C", policy_c())], &[("D", d)]],
+        );
         assert_eq!(problems, Vec::<String>::new());
         assert_eq!(
             eff,
             json!({"tags": {"costcenter": {
                 "tag_key": "CostCenter",
-                "tag_value": ["Development", "Support"]
+                "tag_value": ["Support"]
             }}})
+        );
+        let as_printed = json!({"tags": {"costcenter": {
+            "tag_key": {"@@assign": "CostCenter"},
+            "tag_value": {"@@remove": ["Development", "Marketing"],
+                          "enforced_for": {"@@remove": ["redshift:*", "dynamodb:table"]}}
+        }}});
+        let findings = super::super::lint::lint(PolicyType::Tag, &as_printed);
+        assert!(
+            findings
+                .iter()
+                .any(|f| !f.warning && f.path.contains("tag_value")),
+            "{findings:?}"
         );
     }
 
     #[test]
     fn aws_example_4_child_control_restricts_changes() {
-        let a = json!({"tags": {"costcenter": {
-            "tag_key": {"@@operators_allowed_for_child_policies": ["@@none"], "@@assign": "CostCenter"},
+        // Policy E on the root, policy F on an OU. AWS prints the effective `tag_key` as
+        // "project", but E assigns "Project" and forbids children to change it.
+        let e = json!({"tags": {"project": {
+            "tag_key": {"@@operators_allowed_for_child_policies": ["@@none"],
+                        "@@assign": "Project"},
             "tag_value": {"@@operators_allowed_for_child_policies": ["@@append"],
-                          "@@assign": ["Development"]}
+                          "@@assign": ["Maintenance", "Escalations"]}
         }}});
-        let b = json!({"tags": {"costcenter": {
-            "tag_key": {"@@assign": "COSTCENTER"},
-            "tag_value": {"@@append": ["Sales"]}
+        let f = json!({"tags": {"project": {
+            "tag_key": {"@@assign": "PROJECT"},
+            "tag_value": {"@@append": ["Escalations - research"]}
         }}});
-        let c = json!({"tags": {"costcenter": {"tag_value": {"@@assign": ["Marketing"]}}}});
-        let (eff, problems) = merge(PolicyType::Tag, &[&[("A", a)], &[("B", b)], &[("C", c)]]);
+        let (eff, problems) = merge(PolicyType::Tag, &[&[("E", e)], &[("F", f)]]);
         assert_eq!(
             eff,
-            json!({"tags": {"costcenter": {
-                "tag_key": "CostCenter",
-                "tag_value": ["Development", "Sales"]
+            json!({"tags": {"project": {
+                "tag_key": "Project",
+                "tag_value": ["Maintenance", "Escalations", "Escalations - research"]
             }}})
         );
         assert_eq!(
             problems,
             [
-                "B tags.costcenter.tag_key.@@assign: `@@assign` is not allowed here: a policy above allows no operator (`@@none`) at `tags.costcenter.tag_key`, so AWS ignores this change",
-                "C tags.costcenter.tag_value.@@assign: `@@assign` is not allowed here: a policy above allows only `@@append` at `tags.costcenter.tag_value`, so AWS ignores this change",
+                "F tags.project.tag_key.@@assign: `@@assign` is not allowed here: a policy above allows no operator (`@@none`) at `tags.project.tag_key`, so AWS ignores this change",
             ]
         );
+    }
+
+    #[test]
+    fn aws_example_5_child_controls_on_one_level_intersect() {
+        // Policies G and H both on the root: children may append, not remove.
+        let g = json!({"tags": {"project": {"tag_value": {
+            "@@operators_allowed_for_child_policies": ["@@append"],
+            "@@assign": ["Maintenance"]
+        }}}});
+        let h = json!({"tags": {"project": {"tag_value": {
+            "@@operators_allowed_for_child_policies": ["@@append", "@@remove"]
+        }}}});
+        let child = json!({"tags": {"project": {
+            "tag_key": {"@@assign": "Project"},
+            "tag_value": {"@@remove": ["Maintenance"], "@@append": ["Research"]}
+        }}});
+        let (eff, problems) = merge(
+            PolicyType::Tag,
+            &[&[("G", g), ("H", h)], &[("child", child)]],
+        );
+        assert_eq!(
+            eff,
+            json!({"tags": {"project": {
+                "tag_key": "Project",
+                "tag_value": ["Maintenance", "Research"]
+            }}})
+        );
+        assert_eq!(
+            problems,
+            [
+                "child tags.project.tag_value.@@remove: `@@remove` is not allowed here: a policy above allows only `@@append` at `tags.project.tag_value`, so AWS ignores this change",
+            ]
+        );
+    }
+
+    #[test]
+    fn aws_example_6_the_first_policy_attached_to_a_target_wins() {
+        // Policy J attached to the root first, then K. AWS prints the effective policy with
+        // `" PROJECT"` and an `"Escalations"` value neither policy has; its text says PROJECT
+        // wins because J was attached first. Terraform attaches in no fixed order, so landform
+        // reports the conflict instead of trusting the order.
+        let j = json!({"tags": {"project": {
+            "tag_key": {"@@assign": "PROJECT"},
+            "tag_value": {"@@append": ["Maintenance"]}
+        }}});
+        let k = json!({"tags": {"project": {"tag_key": {"@@assign": "project"}}}});
+        let (eff, problems) = merge(PolicyType::Tag, &[&[("J", j), ("K", k)]]);
+        assert_eq!(
+            eff,
+            json!({"tags": {"project": {"tag_key": "PROJECT", "tag_value": ["Maintenance"]}}})
+        );
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].starts_with("K tags.project.tag_key.@@assign: `tags.project.tag_key` is also assigned by policy `J`"),
+            "{problems:?}"
+        );
+        // The same value twice is no conflict; a level below may still assign.
+        let j2 = json!({"tags": {"project": {"tag_key": {"@@assign": "PROJECT"}}}});
+        let k2 = json!({"tags": {"project": {"tag_key": {"@@assign": "PROJECT"}}}});
+        let below = json!({"tags": {"project": {"tag_key": {"@@assign": "Project"}}}});
+        let (eff, problems) = merge(
+            PolicyType::Tag,
+            &[&[("J", j2), ("K", k2)], &[("below", below)]],
+        );
+        assert_eq!(problems, Vec::<String>::new());
+        assert_eq!(eff, json!({"tags": {"project": {"tag_key": "Project"}}}));
     }
 
     #[test]
@@ -514,53 +657,282 @@ mod tests {
         );
     }
 
-    // AWS Backup Developer Guide, "Backup policy inheritance": a plan at the root, an OU policy
-    // that adds a region and changes the retention, an account policy that adds a copy.
-    #[test]
-    fn backup_inheritance() {
-        let root = json!({"plans": {"pii_backup_plan": {
-            "regions": {"@@assign": ["ap-northeast-2", "us-east-1"]},
-            "rules": {"hourly": {
-                "schedule_expression": {"@@assign": "cron(0 5/1 ? * * *)"},
+    // AWS Organizations User Guide, "Backup policy examples" (orgs_manage_policies_backup
+    // examples 2-5), each policy as AWS prints it. AWS's printed effective policies have slips
+    // of their own (rule names lowercased, `@@assign` left inside `index_actions`, a
+    // `delete_after_days` of "2" where the policy assigns "180", example 5's copy action named
+    // `secondary_vault` where its parent names `t2`); the tests assert what AWS's stated rules
+    // give.
+
+    /// Example 2's parent policy (root or a parent OU).
+    fn backup_parent() -> Value {
+        json!({"plans": {"PII_Backup_Plan": {
+            "regions": {"@@append": ["us-east-1", "ap-northeast-3", "eu-north-1"]},
+            "rules": {"Hourly": {
+                "schedule_expression": {"@@assign": "cron(0 0/1 ? * * *)"},
                 "start_backup_window_minutes": {"@@assign": "60"},
                 "target_backup_vault_name": {"@@assign": "FortKnox"},
-                "lifecycle": {"delete_after_days": {"@@assign": "7"}}
+                "index_actions": {"resource_types": {"@@assign": ["EBS", "S3"]}},
+                "lifecycle": {
+                    "move_to_cold_storage_after_days": {"@@assign": "28"},
+                    "delete_after_days": {"@@assign": "180"},
+                    "opt_in_to_archive_for_supported_resources": {"@@assign": "false"}
+                },
+                "copy_actions": {"arn:aws:backup:us-east-1:$account:backup-vault:secondary_vault": {
+                    "target_backup_vault_arn": {"@@assign": "arn:aws:backup:us-east-1:$account:backup-vault:secondary_vault"},
+                    "lifecycle": {
+                        "move_to_cold_storage_after_days": {"@@assign": "28"},
+                        "delete_after_days": {"@@assign": "180"},
+                        "opt_in_to_archive_for_supported_resources": {"@@assign": "false"}
+                    }
+                }}
             }},
             "selections": {"tags": {"datatype": {
                 "iam_role_arn": {"@@assign": "arn:aws:iam::$account:role/MyIamRole"},
                 "tag_key": {"@@assign": "dataType"},
                 "tag_value": {"@@assign": ["PII", "RED"]}
             }}}
-        }}});
-        let ou = json!({"plans": {"pii_backup_plan": {
-            "regions": {"@@append": ["eu-west-1"]},
-            "rules": {"hourly": {"lifecycle": {"delete_after_days": {"@@assign": "28"}}}}
-        }}});
-        let account = json!({"plans": {"pii_backup_plan": {
-            "selections": {"tags": {"datatype": {"tag_value": {"@@remove": ["RED"]}}}}
-        }}});
+        }}})
+    }
+
+    /// The effective PII plan of example 2's parent alone.
+    fn backup_parent_effective() -> Value {
+        json!({
+            "regions": ["us-east-1", "ap-northeast-3", "eu-north-1"],
+            "rules": {"Hourly": {
+                "schedule_expression": "cron(0 0/1 ? * * *)",
+                "start_backup_window_minutes": "60",
+                "target_backup_vault_name": "FortKnox",
+                "index_actions": {"resource_types": ["EBS", "S3"]},
+                "lifecycle": {
+                    "move_to_cold_storage_after_days": "28",
+                    "delete_after_days": "180",
+                    "opt_in_to_archive_for_supported_resources": "false"
+                },
+                "copy_actions": {"arn:aws:backup:us-east-1:$account:backup-vault:secondary_vault": {
+                    "target_backup_vault_arn": "arn:aws:backup:us-east-1:$account:backup-vault:secondary_vault",
+                    "lifecycle": {
+                        "move_to_cold_storage_after_days": "28",
+                        "delete_after_days": "180",
+                        "opt_in_to_archive_for_supported_resources": "false"
+                    }
+                }}
+            }},
+            "selections": {"tags": {"datatype": {
+                "iam_role_arn": "arn:aws:iam::$account:role/MyIamRole",
+                "tag_key": "dataType",
+                "tag_value": ["PII", "RED"]
+            }}}
+        })
+    }
+
+    /// Example 2's child policy: a second plan.
+    fn backup_monthly() -> Value {
+        json!({"plans": {"Monthly_Backup_Plan": {
+            "regions": {"@@append": ["us-east-1", "eu-central-1"]},
+            "rules": {"Monthly": {
+                "schedule_expression": {"@@assign": "cron(0 5 1 * ? *)"},
+                "start_backup_window_minutes": {"@@assign": "480"},
+                "target_backup_vault_name": {"@@assign": "Default"},
+                "lifecycle": {
+                    "move_to_cold_storage_after_days": {"@@assign": "30"},
+                    "delete_after_days": {"@@assign": "365"},
+                    "opt_in_to_archive_for_supported_resources": {"@@assign": "false"}
+                }
+            }},
+            "selections": {"tags": {"MonthlyDatatype": {
+                "iam_role_arn": {"@@assign": "arn:aws:iam::$account:role/MyMonthlyBackupIamRole"},
+                "tag_key": {"@@assign": "BackupType"},
+                "tag_value": {"@@assign": ["MONTHLY", "RED"]}
+            }}}
+        }}})
+    }
+
+    fn backup_monthly_effective() -> Value {
+        json!({
+            "regions": ["us-east-1", "eu-central-1"],
+            "rules": {"Monthly": {
+                "schedule_expression": "cron(0 5 1 * ? *)",
+                "start_backup_window_minutes": "480",
+                "target_backup_vault_name": "Default",
+                "lifecycle": {
+                    "move_to_cold_storage_after_days": "30",
+                    "delete_after_days": "365",
+                    "opt_in_to_archive_for_supported_resources": "false"
+                }
+            }},
+            "selections": {"tags": {"MonthlyDatatype": {
+                "iam_role_arn": "arn:aws:iam::$account:role/MyMonthlyBackupIamRole",
+                "tag_key": "BackupType",
+                "tag_value": ["MONTHLY", "RED"]
+            }}}
+        })
+    }
+
+    /// Example 5's child policy: settings that differ from the parent's.
+    fn backup_override() -> Value {
+        json!({"plans": {"PII_Backup_Plan": {
+            "regions": {"@@assign": ["us-west-2", "eu-central-1"]},
+            "rules": {"Hourly": {
+                "schedule_expression": {"@@assign": "cron(0 0/2 ? * * *)"},
+                "start_backup_window_minutes": {"@@assign": "80"},
+                "target_backup_vault_name": {"@@assign": "Default"},
+                "lifecycle": {
+                    "move_to_cold_storage_after_days": {"@@assign": "30"},
+                    "delete_after_days": {"@@assign": "365"},
+                    "opt_in_to_archive_for_supported_resources": {"@@assign": false}
+                }
+            }}
+        }}})
+    }
+
+    /// `@@operators_allowed_for_child_policies: ["@@none"]` on every object from `plans` down,
+    /// as example 3's parent policy has it.
+    fn lock_everything(v: &mut Value) {
+        if let Value::Object(map) = v {
+            for (k, child) in map.iter_mut() {
+                if !k.starts_with("@@") {
+                    lock_everything(child);
+                }
+            }
+            map.insert(CHILD_CONTROL.to_string(), json!(["@@none"]));
+        }
+    }
+
+    #[test]
+    fn aws_backup_example_2_a_parent_and_a_child_plan_merge() {
         let (eff, problems) = merge(
             PolicyType::Backup,
-            &[&[("root", root)], &[("ou", ou)], &[("account", account)]],
+            &[
+                &[("parent", backup_parent())],
+                &[("child", backup_monthly())],
+            ],
         );
         assert_eq!(problems, Vec::<String>::new());
         assert_eq!(
             eff,
-            json!({"plans": {"pii_backup_plan": {
-                "regions": ["ap-northeast-2", "us-east-1", "eu-west-1"],
-                "rules": {"hourly": {
-                    "schedule_expression": "cron(0 5/1 ? * * *)",
-                    "start_backup_window_minutes": "60",
-                    "target_backup_vault_name": "FortKnox",
-                    "lifecycle": {"delete_after_days": "28"}
+            json!({"plans": {
+                "PII_Backup_Plan": backup_parent_effective(),
+                "Monthly_Backup_Plan": backup_monthly_effective()
+            }})
+        );
+    }
+
+    #[test]
+    fn aws_backup_example_3_a_parent_prevents_any_change() {
+        let mut parent = backup_parent();
+        lock_everything(&mut parent["plans"]);
+        // Whatever a child tries is ignored: changing the plan, or adding one.
+        let (eff, problems) = merge(
+            PolicyType::Backup,
+            &[
+                &[("parent", parent)],
+                &[
+                    ("override", backup_override()),
+                    ("monthly", backup_monthly()),
+                ],
+            ],
+        );
+        assert_eq!(
+            eff,
+            json!({"plans": {"PII_Backup_Plan": backup_parent_effective()}})
+        );
+        assert!(
+            problems.contains(&"override plans.PII_Backup_Plan.regions.@@assign: `@@assign` is not allowed here: a policy above allows no operator (`@@none`) at `plans.PII_Backup_Plan.regions`, so AWS ignores this change".to_string()),
+            "{problems:#?}"
+        );
+        assert!(
+            problems.contains(&"monthly plans.Monthly_Backup_Plan: `Monthly_Backup_Plan` cannot be added here: a policy above allows no operator (`@@none`) at `plans`, so AWS ignores this addition".to_string()),
+            "{problems:#?}"
+        );
+        // Each of the override's seven settings is reported, and nothing else slips in.
+        assert_eq!(problems.len(), 8, "{problems:#?}");
+    }
+
+    #[test]
+    fn aws_backup_example_4_a_parent_locks_one_plan_and_lets_children_add_others() {
+        let mut parent = backup_parent();
+        lock_everything(&mut parent["plans"]);
+        parent["plans"][CHILD_CONTROL] = json!(["@@append"]);
+        let (eff, problems) = merge(
+            PolicyType::Backup,
+            &[
+                &[("parent", parent)],
+                &[
+                    ("monthly", backup_monthly()),
+                    ("override", backup_override()),
+                ],
+            ],
+        );
+        assert_eq!(
+            eff,
+            json!({"plans": {
+                "PII_Backup_Plan": backup_parent_effective(),
+                "Monthly_Backup_Plan": backup_monthly_effective()
+            }})
+        );
+        assert_eq!(problems.len(), 7, "{problems:#?}");
+        assert!(
+            problems.iter().all(|p| p.starts_with("override ")),
+            "{problems:#?}"
+        );
+    }
+
+    #[test]
+    fn aws_backup_example_5_a_child_overrides_settings() {
+        // Example 5's parent is example 2's with a `t2` copy action and a two-day retention.
+        let mut parent = backup_parent();
+        let rule = &mut parent["plans"]["PII_Backup_Plan"]["rules"]["Hourly"];
+        rule["lifecycle"]["delete_after_days"] = json!({"@@assign": "2"});
+        rule["lifecycle"]["move_to_cold_storage_after_days"] = json!({"@@assign": "180"});
+        rule["lifecycle"]["opt_in_to_archive_for_supported_resources"] = json!({"@@assign": false});
+        rule["copy_actions"] = json!({"arn:aws:backup:us-east-1:$account:backup-vault:t2": {
+            "target_backup_vault_arn": {"@@assign": "arn:aws:backup:us-east-1:$account:backup-vault:t2"},
+            "lifecycle": {
+                "move_to_cold_storage_after_days": {"@@assign": "28"},
+                "delete_after_days": {"@@assign": "180"},
+                "opt_in_to_archive_for_supported_resources": {"@@assign": false}
+            }
+        }});
+        let (eff, problems) = merge(
+            PolicyType::Backup,
+            &[&[("parent", parent)], &[("child", backup_override())]],
+        );
+        assert_eq!(problems, Vec::<String>::new());
+        assert_eq!(
+            eff,
+            json!({"plans": {"PII_Backup_Plan": {
+                "regions": ["us-west-2", "eu-central-1"],
+                "rules": {"Hourly": {
+                    "schedule_expression": "cron(0 0/2 ? * * *)",
+                    "start_backup_window_minutes": "80",
+                    "target_backup_vault_name": "Default",
+                    "index_actions": {"resource_types": ["EBS", "S3"]},
+                    "lifecycle": {
+                        "move_to_cold_storage_after_days": "30",
+                        "delete_after_days": "365",
+                        "opt_in_to_archive_for_supported_resources": false
+                    },
+                    "copy_actions": {"arn:aws:backup:us-east-1:$account:backup-vault:t2": {
+                        "target_backup_vault_arn": "arn:aws:backup:us-east-1:$account:backup-vault:t2",
+                        "lifecycle": {
+                            "move_to_cold_storage_after_days": "28",
+                            "delete_after_days": "180",
+                            "opt_in_to_archive_for_supported_resources": false
+                        }
+                    }}
                 }},
                 "selections": {"tags": {"datatype": {
                     "iam_role_arn": "arn:aws:iam::$account:role/MyIamRole",
                     "tag_key": "dataType",
-                    "tag_value": ["PII"]
+                    "tag_value": ["PII", "RED"]
                 }}}
             }}})
         );
+    }
+
+    #[test]
+    fn backup_plans_need_rules_and_selections_once_merged() {
         // A plan only a child names, with no rules or selections inherited, is incomplete.
         let lone = json!({"plans": {"extra": {"regions": {"@@assign": ["eu-west-1"]}}}});
         let (_, problems) = merge(PolicyType::Backup, &[&[("lone", lone)]]);

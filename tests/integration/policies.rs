@@ -769,8 +769,11 @@ fn sizes_count_what_terraform_sends() {
         .and_then(|s| s.split(' ').next())
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("{err}"));
-    // Seven escaped characters, five more characters each.
+    // Seven escaped characters, five more characters each: 246, what `terraform console`
+    // printed for `length(jsonencode(jsondecode(file("doc.json"))))` over this text
+    // (terraform 1.11); checked again below wherever terraform is installed.
     assert_eq!(counted, minified + 7 * 5, "{err}");
+    assert_eq!(counted, 246, "{err}");
     assert!(
         err.contains("characters as sent to AWS; the limit for SCPs is 10"),
         "{err}"
@@ -964,6 +967,41 @@ fn management_policies_are_checked_as_part_of_each_effective_policy() {
             "error: `tags.costcenter` has no `tag_key` once inherited policies are merged (in the effective policy of OU `prod` (and 1 more)) @ landform.yaml:32:11"
         ]
     );
+}
+
+/// Two policies attached to one target that assign a setting different values: AWS keeps the
+/// one attached first (Organizations inheritance example 6), and Terraform attaches in no fixed
+/// order, so landform refuses to leave the result to chance.
+#[test]
+fn two_policies_on_one_target_assigning_one_setting_differently_fail() {
+    let f = fixture(
+        "policies:\n  tags-a:\n    type: tag\n    file: a.json\n    attach: [prod]\n  \
+         tags-b:\n    type: tag\n    file: b.json\n    attach: [prod]\n",
+    );
+    f.write(
+        "a.json",
+        r#"{"tags": {"project": {"tag_key": {"@@assign": "PROJECT"}, "tag_value": {"@@append": ["Maintenance"]}}}}"#,
+    );
+    f.write(
+        "b.json",
+        r#"{"tags": {"project": {"tag_key": {"@@assign": "project"}}}}"#,
+    );
+    let err = fails(&f, &["validate"]);
+    let lines = headlines(&err);
+    assert_eq!(lines.len(), 1, "{err}");
+    assert!(
+        lines[0].starts_with(
+            "error: policy `tags-b` at tags.project.tag_key.@@assign: `tags.project.tag_key` is \
+             also assigned by policy `tags-a`, attached to the same target with another value"
+        ) && lines[0].contains("(in the effective policy of OU `prod` (and "),
+        "{err}"
+    );
+    // The same value in both is no conflict.
+    f.write(
+        "b.json",
+        r#"{"tags": {"project": {"tag_key": {"@@assign": "PROJECT"}}}}"#,
+    );
+    f.run_ok(&["validate"]);
 }
 
 #[test]
