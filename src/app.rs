@@ -61,6 +61,8 @@ pub struct Session {
     /// change or that would vanish without the blueprint asking. A session with any never
     /// commits.
     pub refused: Vec<Diagnostic>,
+    /// The CI pipeline `ci:` asks for, beside the blueprint; committed in the same transaction.
+    pub ci: Option<CiFiles>,
     /// What an interrupted earlier run left and this session finished or undid.
     pub recovered: Option<Recovered>,
     created_out: bool,
@@ -75,6 +77,66 @@ struct Generated {
     lock_text: String,
     lock_change: LockChange,
     refused: Vec<Diagnostic>,
+    ci: Option<CiFiles>,
+}
+
+/// The CI pipeline files beside the blueprint, and what writing them would do. Owned like the
+/// tree: a manifest in that folder records what landform wrote, so a hand-written pipeline is
+/// never overwritten and a pipeline landform wrote goes when `ci:` goes.
+#[derive(Debug)]
+pub struct CiFiles {
+    /// The blueprint's folder.
+    pub root: PathBuf,
+    pub files: crate::render::Tree,
+    pub plan: Plan,
+}
+
+impl CiFiles {
+    /// The files `ci:` asks for (None when there is nothing to do).
+    fn plan(
+        paths: &Paths,
+        loaded: &Loaded,
+        output: &crate::Output,
+    ) -> Result<Option<CiFiles>, Error> {
+        let root = paths.blueprint_dir();
+        let files = crate::ci::for_blueprint(loaded, &output.model, &output.tree, &paths.out)
+            .map_err(Error::Usage)?;
+        // A manifest there that lists anything but pipeline files belongs to a tree generated
+        // into this folder: it is not the pipeline's to change.
+        let manifest = write::contain::read(&root, write::MANIFEST)?
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default();
+        let foreign = manifest
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| l.split_once("  ").map(|(_, p)| p))
+            .any(|p| !crate::ci::PATHS.contains(&p));
+        let same = std::path::absolute(&root).ok() == std::path::absolute(&paths.out).ok();
+        let files: crate::render::Tree = match files {
+            Some(_) if foreign || same => {
+                return Err(Error::Usage(format!(
+                    "`ci:` writes the pipeline beside the blueprint, but {} is where the tree                      is generated; generate the tree into a subfolder (`-o terraform`)",
+                    write::contain::shown(&root)
+                )));
+            }
+            Some(files) => files.into_iter().collect(),
+            None => {
+                // No `ci:`: only a pipeline landform wrote before is removed, and only when the
+                // blueprint's folder is not the output directory (whose manifest is the tree's).
+                if same || foreign || manifest.is_empty() {
+                    return Ok(None);
+                }
+                crate::render::Tree::new()
+            }
+        };
+        let plan = write::plan(&root, &files)?;
+        Ok(Some(CiFiles { root, files, plan }))
+    }
+
+    /// Whether writing would change anything.
+    pub fn has_changes(&self) -> bool {
+        self.plan.has_changes()
+    }
 }
 
 impl Generated {
@@ -85,6 +147,7 @@ impl Generated {
             .err()
             .unwrap_or_default();
         // The lock text is what the reconciliation decided (carried by the model).
+        let ci = CiFiles::plan(paths, &loaded, &output)?;
         let lock_text = output.model.lock.next.to_text();
         let lock_old = write::contain::read(&paths.blueprint_dir(), lock::FILE)?;
         let lock_change = match lock_old {
@@ -99,6 +162,7 @@ impl Generated {
             lock_text,
             lock_change,
             refused,
+            ci,
         })
     }
 }
@@ -202,6 +266,7 @@ impl Session {
                 lock_text: g.lock_text,
                 lock_change: g.lock_change,
                 refused: g.refused,
+                ci: g.ci,
                 recovered,
                 created_out,
                 _lock: lock,
@@ -237,12 +302,22 @@ impl Session {
         if !self.refused.is_empty() {
             return Err(Error::Input(self.refused.clone()));
         }
-        if !self.plan.conflicts.is_empty() && !force {
-            return Err(Error::Conflicts(self.plan.conflicts.clone()));
+        let mut conflicts = self.plan.conflicts.clone();
+        if let Some(ci) = &self.ci {
+            conflicts.extend(ci.plan.conflicts.iter().map(|c| write::Conflict {
+                path: ci.root.join(&c.path).display().to_string(),
+                reason: c.reason,
+            }));
+        }
+        if !conflicts.is_empty() && !force {
+            return Err(Error::Conflicts(conflicts));
         }
         let bp_dir = self.paths.blueprint_dir();
         let mut txn = Transaction::new(&[&self.paths.out, &bp_dir]).map_err(Error::Write)?;
         self.plan.stage(&mut txn, 0, &self.output.tree);
+        if let Some(ci) = &self.ci {
+            ci.plan.stage(&mut txn, 1, &ci.files);
+        }
         let lock_written = self.lock_change != LockChange::Unchanged;
         if lock_written {
             txn.put(1, lock::FILE, self.lock_text.as_bytes());

@@ -2,7 +2,7 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 
 /// `organization:`: the organization itself and defaults for every account.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Organization {
     pub name: String,
@@ -32,7 +32,7 @@ fn default_access_role() -> String {
 }
 
 /// `organization.limits:`: the quotas the validator enforces.
-#[derive(Debug, Clone, Copy, Deserialize)]
+#[derive(Debug, Clone, Copy, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Limits {
     /// Characters in an SCP document after minification.

@@ -1,7 +1,19 @@
 use serde::{Deserialize, Serialize};
 
 /// The Organizations policy types.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Deserialize,
+    Serialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum PolicyType {
     Scp,
@@ -137,7 +149,7 @@ impl PolicyType {
 }
 
 /// `policies.<name>:`: a document the team wrote.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CustomPolicy {
     #[serde(rename = "type")]

@@ -80,7 +80,23 @@ pub fn generate_into(session: &Session, check: bool, force: bool) -> Result<i32,
             };
             println!("{verb}  {} (beside the blueprint)", lock::FILE);
         }
-        if !plan.has_changes() && !lock_stale {
+        let ci_changes = session.ci.as_ref().map_or(0, |ci| {
+            let p = &ci.plan;
+            for (verb, list) in [
+                ("added", &p.added),
+                ("changed", &p.changed),
+                ("removed", &p.removed),
+            ] {
+                for f in list {
+                    println!(
+                        "{verb:<8} {} (beside the blueprint)",
+                        ci.root.join(f).display()
+                    );
+                }
+            }
+            p.added.len() + p.changed.len() + p.removed.len()
+        });
+        if !plan.has_changes() && !lock_stale && ci_changes == 0 {
             println!("{}: up to date ({} files)", out.display(), plan.unchanged);
             return Ok(0);
         }
@@ -93,8 +109,11 @@ pub fn generate_into(session: &Session, check: bool, force: bool) -> Result<i32,
         for p in &plan.removed {
             println!("removed  {p}");
         }
-        let n =
-            plan.added.len() + plan.changed.len() + plan.removed.len() + usize::from(lock_stale);
+        let n = plan.added.len()
+            + plan.changed.len()
+            + plan.removed.len()
+            + usize::from(lock_stale)
+            + ci_changes;
         println!(
             "{}: {n} file{} would change; run `landform generate`",
             out.display(),
@@ -110,6 +129,14 @@ pub fn generate_into(session: &Session, check: bool, force: bool) -> Result<i32,
 /// What a committed session changed, for the terminal.
 pub fn report_written(session: &Session) {
     let (plan, out) = (&session.plan, &session.paths.out);
+    if let Some(ci) = &session.ci {
+        for f in ci.plan.added.iter().chain(&ci.plan.changed) {
+            println!("{}: written (CI)", ci.root.join(f).display());
+        }
+        for f in &ci.plan.removed {
+            println!("{}: removed (CI)", ci.root.join(f).display());
+        }
+    }
     print_lock_changes(&session.output.model);
     if session.lock_change != LockChange::Unchanged {
         println!("{}: updated", session.paths.lock().display());

@@ -15,6 +15,29 @@ pub struct Args {
     run: super::RunArgs,
 }
 
+/// The repository's `.gitignore`: Terraform's working folders, state and plan files stay out;
+/// `.terraform.lock.hcl` (the provider versions and checksums) is committed.
+pub const GITIGNORE: &str = "\
+# Written by `landform init`; yours to edit.
+# Terraform's working folders (providers, modules, backend cache):
+.terraform/
+# Local state and its backups (state lives in the backend; bootstrap/ holds local state only
+# until its migration):
+*.tfstate
+*.tfstate.*
+# Plan files (they can hold secrets):
+*.tfplan
+*.tfplan.json
+tfplan
+# Crash logs and local overrides:
+crash.log
+crash.*.log
+*_override.tf
+*_override.tf.json
+# Keep .terraform.lock.hcl committed: it pins the provider builds every run uses.
+!.terraform.lock.hcl
+";
+
 pub fn run(args: Args) -> Result<i32, Error> {
     let Some(text) = presets::find(&args.preset) else {
         let names: Vec<&str> = presets::PRESETS.iter().map(|(n, _, _)| *n).collect();
@@ -44,12 +67,26 @@ pub fn run(args: Args) -> Result<i32, Error> {
             return Err(e);
         }
     };
-    // One pipeline run, one transaction: the blueprint, the lock and the tree together.
+    let blueprint = format!("{}{text}", super::schema::modeline());
+    let schema = super::schema::text();
+    // One pipeline run, one transaction: the blueprint, its schema, the .gitignore, the lock and
+    // the tree together. The schema and the .gitignore are written only where missing.
+    let mut kept = Vec::new();
     let result = Session::open(paths, true, args.run.options(), |p| {
-        crate::load::load_str(p, text).map_err(Error::Input)
+        crate::load::load_str(p, &blueprint).map_err(Error::Input)
     })
     .and_then(|session| {
-        session.commit_with(args.run.force, &[("landform.yaml", text.as_bytes())])?;
+        let mut beside: Vec<(&str, &[u8])> = vec![("landform.yaml", blueprint.as_bytes())];
+        for (name, content) in [
+            (super::schema::FILE, schema.as_bytes()),
+            (".gitignore", GITIGNORE.as_bytes()),
+        ] {
+            match crate::write::contain::inspect(&dir, name).map_err(Error::Write)? {
+                crate::write::contain::Found::Missing { .. } => beside.push((name, content)),
+                _ => kept.push(name),
+            }
+        }
+        session.commit_with(args.run.force, &beside)?;
         Ok(session)
     });
     let session = match result {
@@ -63,6 +100,13 @@ pub fn run(args: Args) -> Result<i32, Error> {
     };
     super::print_warnings(&session.output.warnings);
     println!("wrote {} (preset {})", path.display(), args.preset);
+    for name in [super::schema::FILE, ".gitignore"] {
+        if kept.contains(&name) {
+            println!("kept {} (it exists already)", dir.join(name).display());
+        } else {
+            println!("wrote {}", dir.join(name).display());
+        }
+    }
     super::generate::report_written(&session);
     Ok(0)
 }

@@ -54,10 +54,34 @@ pub fn expand(loaded: &Loaded, options: RunOptions) -> Model {
         moved: Vec::new(),
         removed: Vec::new(),
         imports: Vec::new(),
+        state: state(bp),
+        stack_order: Vec::new(),
         lock: LockPlan::default(),
     };
+    model.stack_order = model.apply_order();
     reconcile::finish(loaded, &mut model, plan);
     model
+}
+
+/// `state:`: the bucket's region defaults to the home region; the key prefix ends in `/`.
+fn state(bp: &Blueprint) -> Option<crate::model::State> {
+    let s = bp.state.as_ref()?;
+    let prefix = s
+        .key_prefix
+        .as_deref()
+        .map(|p| p.trim_matches('/'))
+        .filter(|p| !p.is_empty())
+        .map(|p| format!("{p}/"))
+        .unwrap_or_default();
+    Some(crate::model::State {
+        bucket: s.bucket.clone(),
+        region: s
+            .region
+            .clone()
+            .unwrap_or_else(|| bp.organization.home_region.clone()),
+        key_prefix: prefix,
+        bootstrapped: s.bootstrapped,
+    })
 }
 
 /// The regions accounts may use: `organization.regions`, or the home region alone.

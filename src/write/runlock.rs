@@ -2,7 +2,8 @@
 //! directory, the blueprint's folder), so two runs on one output or one blueprint never
 //! interleave. A second run does not wait: it stops with a message naming the folder.
 
-use std::fs::{self, File, TryLockError};
+use std::fs::{self, File};
+use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
 
 use super::WriteError;
@@ -25,18 +26,31 @@ pub fn acquire(dirs: &[&Path], shared: bool) -> Result<RunLock, WriteError> {
     let mut held = Vec::new();
     for dir in canon {
         let f = File::open(&dir).map_err(|e| WriteError::io(&dir, e))?;
-        let locked = if shared {
-            f.try_lock_shared()
-        } else {
-            f.try_lock()
-        };
-        match locked {
-            Ok(()) => held.push(f),
-            Err(TryLockError::WouldBlock) => return Err(WriteError::Busy(dir)),
-            Err(TryLockError::Error(e)) => return Err(WriteError::io(&dir, e)),
+        match try_flock(&f, shared) {
+            Ok(true) => held.push(f),
+            Ok(false) => return Err(WriteError::Busy(dir)),
+            Err(e) => return Err(WriteError::io(&dir, e)),
         }
     }
     Ok(RunLock { _held: held })
+}
+
+/// `flock` without waiting: Ok(false) when another holder excludes this one. (`File::try_lock`
+/// needs Rust 1.89; the crate supports 1.88.)
+pub fn try_flock(f: &File, shared: bool) -> std::io::Result<bool> {
+    let op = if shared { libc::LOCK_SH } else { libc::LOCK_EX } | libc::LOCK_NB;
+    loop {
+        // SAFETY: flock on a file descriptor this `File` owns and keeps open.
+        if unsafe { libc::flock(f.as_raw_fd(), op) } == 0 {
+            return Ok(true);
+        }
+        let e = std::io::Error::last_os_error();
+        match e.raw_os_error() {
+            Some(libc::EWOULDBLOCK) => return Ok(false),
+            Some(libc::EINTR) => continue,
+            _ => return Err(e),
+        }
+    }
 }
 
 #[cfg(test)]

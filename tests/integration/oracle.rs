@@ -14,7 +14,13 @@ use crate::fixture::{Fixture, preset};
 use crate::tools;
 
 /// The order stacks are applied in; a tree holds some of them.
-pub const STACK_ORDER: &[&str] = &["organization", "log-archive", "security", "identity-center"];
+pub const STACK_ORDER: &[&str] = &[
+    "bootstrap",
+    "organization",
+    "log-archive",
+    "security",
+    "identity-center",
+];
 
 /// What the Python candidates offer for the oracle.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -146,6 +152,17 @@ pub fn run_oracle(py: &Path, f: &Fixture, tree: &str, model: &str) -> (bool, Str
         .copied()
         .filter(|s| f.join(&format!("{tree}/{s}")).is_dir())
         .collect();
+    run_oracle_on(py, f, tree, model, &stacks)
+}
+
+/// Runs the harness over the given stacks of `tree`, in that order.
+pub fn run_oracle_on(
+    py: &Path,
+    f: &Fixture,
+    tree: &str,
+    model: &str,
+    stacks: &[&str],
+) -> (bool, String) {
     let harness = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/run.py");
     let out = Command::new(py)
         .arg(harness)

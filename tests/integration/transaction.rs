@@ -87,7 +87,7 @@ fn a_run_while_another_holds_the_output_stops_with_a_clear_message() {
     let before = (f.tree("terraform"), f.read("landform.lock"));
     // This test process plays the other run.
     let held = std::fs::File::open(f.join("terraform")).unwrap();
-    held.try_lock().unwrap();
+    assert!(landform::write::runlock::try_flock(&held, false).unwrap());
     let o = f.run(&["generate"]);
     assert_eq!(o.code, 2, "{}", o.text());
     assert!(
