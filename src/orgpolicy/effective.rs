@@ -69,6 +69,8 @@ pub struct Problem {
     pub policy: String,
     pub path: String,
     pub message: String,
+    /// AWS accepts it and it works, perhaps not as meant (a warning, not an error).
+    pub warning: bool,
 }
 
 /// Operators a node allows the levels below to use.
@@ -176,6 +178,7 @@ impl Node {
                 out.push(Problem {
                     policy: policy.to_string(),
                     path: join(path, op),
+                    warning: false,
                     message: format!(
                         "`{op}` is not allowed here: a policy above allows {} at `{path}`, so \
                          AWS ignores this change",
@@ -193,6 +196,7 @@ impl Node {
                         out.push(Problem {
                             policy: policy.to_string(),
                             path: join(path, op),
+                            warning: false,
                             message: format!(
                                 "`{path}` is also assigned by policy `{first}`, attached to \
                                  the same target with another value: AWS keeps the value of \
@@ -249,6 +253,7 @@ impl Node {
                 out.push(Problem {
                     policy: policy.to_string(),
                     path: join(path, key),
+                    warning: false,
                     message: format!(
                         "`{key}` cannot be added here: a policy above allows {} at `{path}`, \
                          so AWS ignores this addition",
@@ -355,6 +360,25 @@ impl Effective {
                 }
             }
         }
+        if self.kind == PolicyType::Tag
+            && let Some(Value::Object(tags)) = self.render().get("tags")
+        {
+            for (key, tag) in tags {
+                if tag.get("tag_key").is_none() {
+                    let path = join("tags", key);
+                    out.push(Problem {
+                        policy: String::new(),
+                        message: format!(
+                            "`{path}` has no `tag_key` once inherited policies are merged, so \
+                             AWS expects the tag key in lowercase, `{}`",
+                            key.to_lowercase()
+                        ),
+                        path,
+                        warning: true,
+                    });
+                }
+            }
+        }
         out
     }
 }
@@ -367,6 +391,7 @@ fn complete(doc: &Map<String, Value>, shape: &'static Shape, path: &str, out: &m
                     None if f.required => out.push(Problem {
                         policy: String::new(),
                         path: path.to_string(),
+                        warning: false,
                         message: format!(
                             "`{path}` has no `{}` once inherited policies are merged",
                             f.name
@@ -648,12 +673,23 @@ mod tests {
     }
 
     #[test]
-    fn the_effective_tag_policy_needs_a_tag_key() {
-        let child = json!({"tags": {"owner": {"tag_value": {"@@assign": ["a"]}}}});
-        let (_, problems) = merge(PolicyType::Tag, &[&[("child", child)]]);
+    fn an_effective_tag_policy_without_a_tag_key_expects_the_key_in_lowercase() {
+        // AWS's example 5 policies set no `tag_key`, and the Landing Zone Accelerator deploys
+        // `"AppID": {}`: valid, the key is then the policy key in lowercase.
+        let child = json!({"tags": {"Owner": {"tag_value": {"@@assign": ["a"]}}, "AppID": {}}});
+        let mut eff = Effective::new(PolicyType::Tag);
+        let mut problems = eff.level(&[("child", &child)]);
+        problems.extend(eff.incomplete());
+        let shown: Vec<(bool, &str)> = problems
+            .iter()
+            .map(|p| (p.warning, p.message.as_str()))
+            .collect();
         assert_eq!(
-            problems,
-            ["tags.owner: `tags.owner` has no `tag_key` once inherited policies are merged"]
+            shown,
+            [(
+                true,
+                "`tags.Owner` has no `tag_key` once inherited policies are merged, so AWS expects the tag key in lowercase, `owner`"
+            )]
         );
     }
 

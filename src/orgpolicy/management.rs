@@ -79,8 +79,10 @@ const LIST: Shape = Shape::Setting(Leaf::List);
 
 // ------------------------------------------------------------------ tag policies
 
+// `tag_key` is optional even in the effective policy: without it AWS expects the policy key in
+// lowercase (Tag policy syntax: "If case treatment isn't defined, lowercase is the default").
 const TAG: Shape = Shape::Fields(&[
-    req("tag_key", SCALAR),
+    f("tag_key", SCALAR),
     f("tag_value", LIST),
     f("enforced_for", LIST),
     f("report_required_tag_for", LIST),

@@ -87,20 +87,20 @@ fn check_effective(loaded: &Loaded, model: &Model, out: &mut Vec<Diagnostic>) {
         )
         .collect();
     // (kind, policy, path, message) → targets, in the order first met.
-    let mut found: indexmap::IndexMap<(PolicyType, String, String, String), Vec<&Target>> =
+    let mut found: indexmap::IndexMap<(PolicyType, String, String, String, bool), Vec<&Target>> =
         indexmap::IndexMap::new();
     for kind in kinds {
         for t in &targets {
             let (_, problems) = effective::effective(model, kind, t);
             for p in problems {
                 found
-                    .entry((kind, p.policy, p.path, p.message))
+                    .entry((kind, p.policy, p.path, p.message, p.warning))
                     .or_default()
                     .push(t);
             }
         }
     }
-    for ((kind, policy, path, message), targets) in found {
+    for ((kind, policy, path, message, warning), targets) in found {
         let more = match targets.len() {
             1 => String::new(),
             n => format!(" (and {} more)", n - 1),
@@ -117,7 +117,12 @@ fn check_effective(loaded: &Loaded, model: &Model, out: &mut Vec<Diagnostic>) {
             }
             None => {
                 // The merged result lacks a field no single policy was wrong to leave out.
-                let d = Diagnostic::error(format!("{message} (in {whose})"));
+                let text = format!("{message} (in {whose})");
+                let d = if warning {
+                    Diagnostic::warning(text)
+                } else {
+                    Diagnostic::error(text)
+                };
                 let first = model.policies.iter().find(|p| {
                     p.kind == kind
                         && p.document
@@ -128,10 +133,18 @@ fn check_effective(loaded: &Loaded, model: &Model, out: &mut Vec<Diagnostic>) {
                     Some(p) => locate(loaded, p, d),
                     None => d,
                 };
-                out.push(d.with_help(format!(
-                    "set it in this policy or in one attached above {}",
-                    targets[0].describe()
-                )));
+                out.push(d.with_help(if warning {
+                    format!(
+                        "to require another case, set `tag_key` in this policy or in one \
+                         attached above {}",
+                        targets[0].describe()
+                    )
+                } else {
+                    format!(
+                        "set it in this policy or in one attached above {}",
+                        targets[0].describe()
+                    )
+                }));
             }
         }
     }

@@ -86,10 +86,17 @@ fn every_corpus_document_gets_the_expected_verdict() {
         }
     }
     println!("corpus: {seen} documents: {counts:?}");
+    // Every document says where it came from and under which licence.
+    let sources = std::fs::read_to_string(Path::new(DIR).join("SOURCES.md")).unwrap();
+    for file in expected.keys() {
+        if !sources.contains(&format!("| `{file}` |")) {
+            failures.push(format!("{file}: no row in SOURCES.md"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert_eq!(
         seen,
         expected.len(),
         "expected.tsv lists files that are gone"
     );
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
