@@ -16,6 +16,7 @@ mod identity;
 mod lock;
 mod oracle;
 mod policies;
+mod props;
 mod ready;
 mod terraform;
 mod transaction;
