@@ -14,6 +14,7 @@ pub mod limits;
 mod ous;
 mod policies;
 mod regions;
+mod state;
 
 pub use keys::is_plain_key;
 
@@ -33,6 +34,7 @@ pub fn blueprint(loaded: &Loaded) -> Vec<Diagnostic> {
     documents::check_blueprint(loaded, &mut out);
     identity::check(loaded, &mut out);
     foundation::check(loaded, &mut out);
+    state::check(loaded, &mut out);
     out
 }
 

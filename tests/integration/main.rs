@@ -4,6 +4,8 @@ mod fixture;
 mod tools;
 
 mod cli;
+mod corpus;
+mod explain;
 mod foundation;
 mod gate;
 mod generate;
@@ -12,5 +14,6 @@ mod identity;
 mod lock;
 mod oracle;
 mod policies;
+mod ready;
 mod terraform;
 mod validation;
