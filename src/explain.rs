@@ -505,9 +505,7 @@ impl Explanation {
 
     /// JSON for tools, with a final newline.
     pub fn json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
-        s.push('\n');
-        s
+        crate::output::json(self)
     }
 }
 

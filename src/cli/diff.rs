@@ -19,6 +19,10 @@ pub struct Args {
     /// A folder of templates overriding the built-in ones by name
     #[arg(long)]
     templates: Option<PathBuf>,
+    /// Output format: `json` prints one object (`changes`, `summary`, `files`, `lock_changed`,
+    /// `refusals`) instead of the summary and unified diffs; the exit code is the same
+    #[arg(long, value_enum, default_value = "text")]
+    format: super::validate::Format,
 }
 
 fn unified(path: &str, old: &str, new: &str) -> String {
@@ -93,7 +97,29 @@ pub fn run(args: Args) -> Result<i32, Error> {
     };
     let lock_new = r.next.to_text();
     let files = plan.added.len() + plan.changed.len() + plan.removed.len();
-    if files == 0 && lock_old == lock_new && summary.is_empty() {
+    let unchanged = files == 0 && lock_old == lock_new && summary.is_empty();
+    if args.format == super::validate::Format::Json {
+        let refusals = if unchanged {
+            Vec::new()
+        } else {
+            crate::gate::check(&old_tf, &output.tree, r, &out.display().to_string())
+        };
+        let report = serde_json::json!({
+            "out": out.display().to_string(),
+            "changes": !unchanged,
+            "summary": summary,
+            "files": {
+                "added": plan.added,
+                "changed": plan.changed,
+                "removed": plan.removed,
+            },
+            "lock_changed": lock_old != lock_new,
+            "refusals": refusals.iter().map(|d| d.to_json()).collect::<Vec<_>>(),
+        });
+        print!("{}", crate::output::json(&report));
+        return Ok(if unchanged { 0 } else { 1 });
+    }
+    if unchanged {
         println!("no changes: {} is up to date", out.display());
         return Ok(0);
     }

@@ -14,6 +14,7 @@ mod identity;
 mod lock;
 mod oracle;
 mod policies;
+mod props;
 mod ready;
 mod terraform;
 mod validation;

@@ -84,6 +84,8 @@ fn pipeline_stacks(provider: &str, text: &str) -> Vec<String> {
                 "{text}"
             );
             assert!(text.contains("$GITHUB_STEP_SUMMARY"), "{text}");
+            // The diff includes the README's own ``` fences: the summary's fence is longer.
+            assert!(text.contains("echo '``````````'"), "{text}");
         }
         "gitlab" => {
             for (name, job) in doc.as_mapping().unwrap() {
@@ -551,4 +553,74 @@ fn the_bootstrap_stack_applies_in_the_emulator() {
         "{text}"
     );
     assert!(text.contains("ORACLE: PASS"), "{text}");
+}
+
+/// `--format json` for validate, diff, access and explain: one JSON document on stdout (a bidi
+/// override in a name arrives as an escape, not raw), the same exit codes as the text output.
+#[test]
+fn json_output_for_validate_diff_access_and_explain() {
+    let json = |o: &crate::fixture::Outcome| -> serde_json::Value {
+        assert!(o.stdout.is_ascii(), "{}", o.stdout);
+        serde_json::from_str(&o.stdout).unwrap_or_else(|e| panic!("{e}:\n{}", o.stdout))
+    };
+    let text = preset("smb").replacen(
+        "{ name: Prod, parent: workloads }",
+        "{ name: \"Prod\u{202e}x\", parent: workloads }",
+        1,
+    );
+    let f = Fixture::with_blueprint(&text);
+
+    let o = f.run(&["validate", "--format", "json"]);
+    assert_eq!(o.code, 0, "{}", o.text());
+    let v = json(&o);
+    assert_eq!(v["ok"], true);
+    assert!(v["summary"]["accounts"].as_u64().unwrap() > 5, "{v}");
+
+    let o = f.run(&["diff", "--format", "json"]);
+    assert_eq!(o.code, 1, "changes: exit 1\n{}", o.text());
+    let v = json(&o);
+    assert_eq!(v["changes"], true);
+    assert!(
+        v["files"]["added"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p == "organization/accounts.tf"),
+        "{v}"
+    );
+    f.run_ok(&["generate"]);
+    let o = f.run(&["diff", "--format", "json"]);
+    assert_eq!(o.code, 0, "{}", o.text());
+    assert_eq!(json(&o)["changes"], false);
+
+    let o = f.run_ok(&["access", "--format", "json"]);
+    let v = json(&o);
+    assert!(!v["rows"].as_array().unwrap().is_empty(), "{v}");
+    assert!(
+        v["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["ou"].as_str().unwrap().contains("Prod\u{202e}x")),
+        "the name round-trips through the escape: {v}"
+    );
+
+    let o = f.run_ok(&["explain", "prod", "--format", "json"]);
+    assert!(o.stdout.contains("\\u202e"), "{}", o.stdout);
+    json(&o);
+
+    // Errors: still JSON on stdout, located, exit 2.
+    f.write(
+        "landform.yaml",
+        &text.replacen("home_region:", "home_regoin:", 1),
+    );
+    let o = f.run(&["validate", "--format", "json"]);
+    assert_eq!(o.code, 2, "{}", o.text());
+    let v = json(&o);
+    assert_eq!(v["ok"], false);
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["file"], "landform.yaml");
+    assert!(d["line"].as_u64().unwrap() > 1, "{d}");
+    assert!(d["help"].as_str().unwrap().contains("home_region"), "{d}");
 }
