@@ -4,7 +4,9 @@ mod fixture;
 mod tools;
 
 mod cli;
+mod containment;
 mod corpus;
+mod crash;
 mod explain;
 mod foundation;
 mod gate;
@@ -17,4 +19,5 @@ mod policies;
 mod props;
 mod ready;
 mod terraform;
+mod transaction;
 mod validation;
