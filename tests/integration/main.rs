@@ -4,7 +4,9 @@ mod fixture;
 mod tools;
 
 mod cli;
+mod containment;
 mod corpus;
+mod crash;
 mod explain;
 mod foundation;
 mod gate;
@@ -14,6 +16,8 @@ mod identity;
 mod lock;
 mod oracle;
 mod policies;
+mod props;
 mod ready;
 mod terraform;
+mod transaction;
 mod validation;
