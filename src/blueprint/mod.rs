@@ -32,7 +32,7 @@ pub use environment::Environment;
 pub use guardrail::GuardrailUse;
 pub use identity_center::{AccessRule, Boundary, Group, IdentityCenter, PermissionSet, User};
 pub use logging::{CloudWatchLogs, Logging, StorageClass};
-pub use organization::{Limits, Organization};
+pub use organization::{Limits, Organization, ShardBy};
 pub use ou::OrganizationalUnit;
 pub use policy::{CustomPolicy, PolicyType};
 pub use security::{STANDARDS, Security, Toggle, standard};

@@ -10,6 +10,7 @@ mod foundation;
 pub mod identity_center;
 mod ou;
 mod policy;
+pub mod shard;
 mod state;
 
 pub use account::{Account, AccountKind};
@@ -18,6 +19,7 @@ pub use foundation::{
     GuardDutyFeature, Logging, Provider, Security, SecurityRegion, Stack, Standard,
 };
 pub use ou::Ou;
+pub use shard::{ORGANIZATION, OuLookup, Shard};
 
 pub use policy::{Policy, PolicySource, Target};
 pub use state::{BOOTSTRAP, State};
@@ -55,6 +57,9 @@ pub struct Model {
     pub budgets: Vec<billing::Budget>,
     /// Cost-allocation tags to activate, sorted by key.
     pub cost_allocation_tags: Vec<billing::CostAllocationTag>,
+    /// Account shard stacks (empty unless `organization.shard_above` is passed or an account
+    /// still leaves a shard), in apply order: after `organization`.
+    pub shards: Vec<Shard>,
     /// The foundation stacks, in the order to apply after organization/ and identity-center/.
     pub stacks: Vec<Stack>,
     /// The S3 backend and the `bootstrap/` stack; None without `state:`.
@@ -105,7 +110,8 @@ impl Model {
         if self.state.is_some() {
             out.push(BOOTSTRAP.to_string());
         }
-        out.push("organization".to_string());
+        out.push(ORGANIZATION.to_string());
+        out.extend(self.shards.iter().map(|s| s.stack.clone()));
         if self.identity_center.is_some() {
             out.push("identity-center".to_string());
         }
