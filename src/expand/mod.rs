@@ -69,6 +69,7 @@ pub fn expand(loaded: &Loaded, options: RunOptions) -> Model {
         budgets,
         cost_allocation_tags,
         shards: Vec::new(),
+        organization_accounts: 0,
         stacks,
         identity_center,
         moved: Vec::new(),

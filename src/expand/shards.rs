@@ -157,8 +157,8 @@ pub fn split(model: &mut Model) {
             None => model.moved.push(m),
         }
     }
-    let removed = std::mem::take(&mut model.removed);
-    for r in removed {
+    let forgotten = std::mem::take(&mut model.removed);
+    for r in forgotten {
         match shard_of(&r.stack) {
             Some(i) => shards[i].removed.push(r),
             None => model.removed.push(r),
@@ -185,7 +185,72 @@ pub fn split(model: &mut Model) {
             None => model.budgets.push(b),
         }
     }
+    // What follows a moved account: its contacts and budget are forgotten by every stack it
+    // left; the stack it is in writes the contacts again (PutAlternateContact replaces them in
+    // place) and imports the budget (`<management account id>:<name>`).
+    let mut follow_removed: Vec<Removed> = Vec::new();
+    let mut follow_imports: Vec<Import> = Vec::new();
+    for (key, locked) in &model.lock.next.accounts {
+        if locked.left.is_empty() {
+            continue;
+        }
+        let contacts = model
+            .contacts
+            .iter()
+            .chain(shards.iter().flat_map(|s| &s.contacts));
+        let budget = model
+            .budgets
+            .iter()
+            .chain(shards.iter().flat_map(|s| &s.budgets))
+            .find(|b| b.account == *key);
+        let mut addresses: Vec<String> = contacts
+            .filter(|c| c.account.as_deref() == Some(key))
+            .map(|c| format!("aws_account_alternate_contact.{}", c.key))
+            .collect();
+        if let Some(b) = budget {
+            addresses.push(format!("aws_budgets_budget.{}", b.account));
+            if locked.import_budget {
+                follow_imports.push(Import {
+                    to: format!("aws_budgets_budget.{}", b.account),
+                    id: String::new(),
+                    expr: Some(format!(
+                        "format(\"%s:%s\", {}aws_organizations_organization.this.master_account_id, {})",
+                        if locked.stack() == ORGANIZATION { "" } else { "data." },
+                        hclfmt::escape::hcl_quote(&b.name)
+                    )),
+                    stack: locked.stack().to_string(),
+                });
+            }
+        }
+        for stack in &locked.left {
+            for from in &addresses {
+                follow_removed.push(removed(from.clone(), stack));
+            }
+        }
+    }
+    let stack_index: BTreeMap<String, usize> = shards
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.stack.clone(), i))
+        .collect();
+    for r in follow_removed {
+        match stack_index.get(&r.stack) {
+            Some(&i) => shards[i].removed.push(r),
+            None => model.removed.push(r),
+        }
+    }
+    for im in follow_imports {
+        match stack_index.get(&im.stack) {
+            Some(&i) => shards[i].imports.push(im),
+            None => model.imports.push(im),
+        }
+    }
     model.shards = shards;
+    model.organization_accounts = model
+        .accounts
+        .iter()
+        .filter(|a| a.stack == ORGANIZATION)
+        .count();
 }
 
 /// The OUs a shard looks up: those holding its accounts and their ancestors, parents first
@@ -214,18 +279,10 @@ fn lookups(ous: &[Ou], accounts: &[Account]) -> Vec<OuLookup> {
         .collect()
 }
 
-/// `removed` and `import` blocks carry their stack; these helpers keep call sites short.
-pub fn removed(from: String, stack: &str) -> Removed {
+/// A `removed` block in `stack`.
+fn removed(from: String, stack: &str) -> Removed {
     Removed {
         from,
-        stack: stack.to_string(),
-    }
-}
-
-pub fn import(to: String, id: String, stack: &str) -> Import {
-    Import {
-        to,
-        id,
         stack: stack.to_string(),
     }
 }

@@ -155,6 +155,9 @@ pub struct LockedAccount {
     /// many generates run before that apply.
     #[serde(default)]
     pub left: Vec<String>,
+    /// Its budget changed stacks with it: the stack that declares it imports the budget.
+    #[serde(default)]
+    pub import_budget: bool,
 }
 
 impl LockedAccount {
@@ -544,6 +547,10 @@ fn account_line(key: &str, a: &LockedAccount) -> String {
     if a.close_on_deletion {
         s.truncate(s.len() - 2);
         s.push_str(", close_on_deletion: true }");
+    }
+    if a.import_budget {
+        s.truncate(s.len() - 2);
+        s.push_str(", import_budget: true }");
     }
     if !a.left.is_empty() {
         let left: Vec<String> = a.left.iter().map(|l| q(l)).collect();

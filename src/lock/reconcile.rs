@@ -647,6 +647,12 @@ fn next(loaded: &Loaded, model: &Model, r: &LockPlan) -> Lock {
                 region: a.region.clone(),
                 close_on_deletion: a.close_on_deletion,
                 stack: (a.stack != ORGANIZATION).then(|| a.stack.clone()),
+                // The budget moves with the account (imported where it goes) when the account
+                // changes stacks with one; remembered while both last.
+                import_budget: !left.is_empty()
+                    && model.budgets.iter().any(|b| b.account == a.key)
+                    && (was.is_some_and(|w| w.import_budget)
+                        || r.stack_moves.iter().any(|m| m.key == a.key)),
                 left,
             },
         );
@@ -806,6 +812,7 @@ fn imports(lock: Option<&Lock>, r: &LockPlan, model: &Model) -> Vec<Import> {
             out.push(Import {
                 to,
                 id: id.clone(),
+                expr: None,
                 stack,
             });
         }

@@ -22,6 +22,9 @@ pub struct Removed {
 pub struct Import {
     pub to: String,
     pub id: String,
+    /// An HCL expression for the id instead of `id` (written as is; every blueprint string in
+    /// it is already quoted).
+    pub expr: Option<String>,
     /// The stack it is written in.
     pub stack: String,
 }

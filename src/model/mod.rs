@@ -60,6 +60,8 @@ pub struct Model {
     /// Account shard stacks (empty unless `organization.shard_above` is passed or an account
     /// still leaves a shard), in apply order: after `organization`.
     pub shards: Vec<Shard>,
+    /// How many accounts the organization stack declares (all of them without shards).
+    pub organization_accounts: usize,
     /// The foundation stacks, in the order to apply after organization/ and identity-center/.
     pub stacks: Vec<Stack>,
     /// The S3 backend and the `bootstrap/` stack; None without `state:`.

@@ -39,6 +39,9 @@ const STATE: &str = r#"{"format_version":"1.0","values":{"root_module":{"resourc
   {"address":"aws_organizations_account.security","mode":"managed","type":"aws_organizations_account","name":"security","values":{"id":"222233334444","email":"aws+security@acme.example"}}
 ]}}}"#;
 
+/// Contacts and budgets: resources that follow their account.
+const EXTRA: &str = "contacts:\n  phone: \"+1 555 0100\"\n  security: { email: \"sec@acme.example\" }\nbudgets: { default: 100 }\n";
+
 fn generated(text: &str) -> Fixture {
     let f = Fixture::with_blueprint(text);
     f.run_ok(&["generate"]);
@@ -46,9 +49,8 @@ fn generated(text: &str) -> Fixture {
 }
 
 #[test]
-fn accounts_split_across_shard_stacks_that_validate_and_ci_applies_in_order() {
-    let extra = "contacts:\n  phone: \"+1 555 0100\"\n  security: { email: \"sec@acme.example\" }\nbudgets: { default: 100 }\n";
-    let f = generated(&format!("{BLUEPRINT}{extra}"));
+fn accounts_split_across_shard_stacks_and_ci_applies_them_in_order() {
+    let f = generated(&format!("{BLUEPRINT}{EXTRA}"));
     let order = apply_order(&f, "landform.yaml", "terraform");
     assert_eq!(
         order,
@@ -94,17 +96,13 @@ fn accounts_split_across_shard_stacks_that_validate_and_ci_applies_in_order() {
     let lock = f.read("landform.lock");
     assert!(lock.contains("name: \"app-dev\", ou: \"nonprod\", workload: \"app\", environment: \"dev\", stack: \"accounts-nonprod\" }"), "{lock}");
     assert!(lock.contains("network: { email: \"aws+network@acme.example\", name: \"network\", ou: \"infrastructure\" }"), "{lock}");
-    fmt_init_validate(
-        "accounts_split_across_shard_stacks_that_validate_and_ci_applies_in_order",
-        &f,
-        "terraform",
-    );
 }
 
 #[test]
 fn a_move_between_shards_is_removed_plus_import_and_the_gate_accepts_it() {
-    let f = generated(BLUEPRINT);
-    let moved = BLUEPRINT.replace("security: { ou: security }", "security: { ou: prod }");
+    let blueprint = format!("{BLUEPRINT}{EXTRA}");
+    let f = generated(&blueprint);
+    let moved = blueprint.replace("security: { ou: security }", "security: { ou: prod }");
     f.write("landform.yaml", &moved);
     // Without the account's id there is no import block to write: refused, located, with
     // the command to run, and nothing written.
@@ -178,9 +176,34 @@ fn a_move_between_shards_is_removed_plus_import_and_the_gate_accepts_it() {
         f.read("terraform/accounts-prod/accounts.tf")
             .contains("\"security\"")
     );
+    // Its contacts and budget are forgotten where it was; the budget is imported where it
+    // goes (the contacts are written again: PutAlternateContact replaces them in place).
+    for from in [
+        "aws_account_alternate_contact.security__security",
+        "aws_budgets_budget.security",
+    ] {
+        assert!(
+            removed.contains(&format!("from = {from}\n")),
+            "{from}: {removed}"
+        );
+    }
+    assert!(
+        imports.contains("import {\n  to = aws_budgets_budget.security\n  id = format(\"%s:%s\", data.aws_organizations_organization.this.master_account_id, \"security-monthly\")\n}"),
+        "{imports}"
+    );
+    assert!(
+        f.read("terraform/accounts-prod/terraform.tf")
+            .contains("required_version = \">= 1.6\"")
+    );
+    assert!(
+        f.read("terraform/accounts-prod/contacts.tf")
+            .contains("security__security")
+    );
     let lock = f.read("landform.lock");
     assert!(
-        lock.contains("stack: \"accounts-prod\", left: [\"accounts-security\"] }"),
+        lock.contains(
+            "stack: \"accounts-prod\", import_budget: true, left: [\"accounts-security\"] }"
+        ),
         "{lock}"
     );
     assert!(lock.ends_with("1 stacks left\n"), "{lock}");
@@ -198,4 +221,225 @@ fn a_move_between_shards_is_removed_plus_import_and_the_gate_accepts_it() {
     );
     assert_eq!(f.tree("terraform"), tree);
     assert_eq!(f.run(&["generate", "--check"]).code, 0);
+    // What it wrote is valid Terraform, formatted as `terraform fmt` would.
+    fmt_init_validate(
+        "a_move_between_shards_is_removed_plus_import_and_the_gate_accepts_it",
+        &f,
+        "terraform",
+    );
+}
+
+/// 12 accounts over 3 shards (`shard_by: ou`), with contacts and budgets that follow them.
+const EMULATOR: &str = r#"version: 1
+organization:
+  name: acme
+  email: "aws+{account}@acme.example"
+  home_region: us-east-1
+  shard_above: 8
+  shard_by: ou
+environments:
+  dev: { ou: nonprod }
+  prod: { ou: prod }
+workloads:
+  w1: { environments: [dev, prod] }
+  w2: { environments: [dev, prod] }
+  w3: { environments: [dev, prod] }
+  w4: { environments: [dev, prod] }
+  w5: { environments: [dev, prod] }
+accounts:
+  security: { ou: security }
+  log_archive: { ou: security }
+organizational_units:
+  security: { name: Security }
+  workloads: { name: Workloads }
+  prod: { name: Prod, parent: workloads }
+  nonprod: { name: NonProd, parent: workloads }
+contacts:
+  phone: "+1 555 0100"
+  security: { email: "sec@acme.example" }
+budgets: { default: 100 }
+"#;
+
+/// The emulator proof: a sharded organization applies; its ids are recorded from the states
+/// (`landform lock --from-state`); an account moves to another OU across a shard boundary and
+/// the tree is generated twice before anyone applies; then every stack plans 0 destroys and 0
+/// replacements (the account, its contacts and its budget are forgotten by one stack and
+/// imported by the other), applies, and plans nothing more; the account keeps its id.
+#[test]
+fn emulator_an_account_moves_between_shards_with_no_destroy() {
+    let test = "emulator_an_account_moves_between_shards_with_no_destroy";
+    let Some(py) = crate::oracle::available(test) else {
+        return;
+    };
+    let started = std::time::Instant::now();
+    let f = generated(EMULATOR);
+    let order = apply_order(&f, "landform.yaml", "terraform");
+    assert_eq!(
+        order,
+        [
+            "organization",
+            "accounts-security",
+            "accounts-prod",
+            "accounts-nonprod"
+        ]
+    );
+    let bin = env!("CARGO_BIN_EXE_landform");
+    f.write(
+        "between.sh",
+        &format!(
+            "set -e\n\
+             for s in \"$LANDFORM_STATES\"/*.json; do '{bin}' lock --from-state \"$s\"; done\n\
+             sed -i 's/log_archive: {{ ou: security }}/log_archive: {{ ou: prod }}/' landform.yaml\n\
+             '{bin}' generate\n\
+             '{bin}' generate\n"
+        ),
+    );
+    let harness = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/shards.py");
+    let out = std::process::Command::new(py)
+        .arg(harness)
+        .arg("--tree")
+        .arg(f.join("terraform"))
+        .arg("--stacks")
+        .arg(order.join(","))
+        .arg("--between")
+        .arg("bash between.sh")
+        .arg("--expect")
+        .arg("aws+log-archive@acme.example=Prod")
+        .current_dir(f.path())
+        .output()
+        .expect("run the shard harness");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    eprintln!("{test} ({} s):\n{text}", started.elapsed().as_secs());
+    assert!(
+        out.status.success() && text.contains("SHARDS: PASS"),
+        "{text}"
+    );
+    // The account, its contact and its budget leave one stack and join the other.
+    assert!(
+        text.contains("accounts-security: 0 destroyed, 0 replaced, 0 imported, 3 forgotten"),
+        "{text}"
+    );
+    assert!(
+        text.contains("accounts-prod: 0 destroyed, 0 replaced, 2 imported, 0 forgotten"),
+        "{text}"
+    );
+    assert!(text.contains("(the same id) is in Prod"), "{text}");
+    let lock = f.read("landform.lock");
+    assert!(
+        lock.contains(
+            "stack: \"accounts-prod\", import_budget: true, left: [\"accounts-security\"] }"
+        ),
+        "{lock}"
+    );
+}
+
+/// A 1,000-account blueprint: 125 workloads in 8 environments, each environment in its own OU
+/// under `workloads`; sharded by OU above `shard_above`, or one organization stack.
+fn thousand(sharded: bool) -> String {
+    let envs = ["dev", "test", "qa", "uat", "perf", "staging", "dr", "prod"];
+    let mut s = String::from(
+        "version: 1\norganization:\n  name: big\n  email: \"aws+{account}@big.example\"\n  home_region: us-east-1\n",
+    );
+    if sharded {
+        s.push_str("  shard_above: 300\n  shard_by: ou\n");
+    }
+    s.push_str("environments:\n");
+    for e in envs {
+        s.push_str(&format!("  {e}: {{ ou: {e} }}\n"));
+    }
+    s.push_str("workloads:\n");
+    for w in 1..=125 {
+        s.push_str(&format!(
+            "  w{w:03}: {{ environments: [{}] }}\n",
+            envs.join(", ")
+        ));
+    }
+    s.push_str("organizational_units:\n  workloads: { name: Workloads }\n");
+    for e in envs {
+        s.push_str(&format!("  {e}: {{ name: {e}, parent: workloads }}\n"));
+    }
+    s
+}
+
+/// `[stack] applied N resources in X s (init Y s), re-plan clean (Z s, C API calls)` lines of
+/// the harness: (stack, resources, apply seconds, no-op plan seconds, no-op plan API calls).
+fn replans(text: &str) -> Vec<(String, u64, f64, f64, u64)> {
+    let num = |s: &str| s.trim().parse::<f64>().unwrap_or(0.0);
+    text.lines()
+        .filter(|l| l.contains("re-plan clean ("))
+        .filter_map(|l| {
+            let stack = l.strip_prefix('[')?.split(']').next()?.to_string();
+            let resources = l.split("applied ").nth(1)?.split(' ').next()?;
+            let apply = l.split(" resources in ").nth(1)?.split(' ').next()?;
+            let plan = l.split("re-plan clean (").nth(1)?;
+            let (secs, calls) = plan.split_once(" s, ")?;
+            let calls = calls.split(' ').next()?;
+            Some((
+                stack,
+                num(resources) as u64,
+                num(apply),
+                num(secs),
+                num(calls) as u64,
+            ))
+        })
+        .collect()
+}
+
+/// The benchmark behind the README's sharding numbers (not run by `cargo test`; `bash
+/// scripts/shard-bench.sh` runs it): a 1,000-account organization applied against the
+/// emulator sharded and as one stack, with the AWS API calls of each stack's no-op plan.
+#[test]
+#[ignore = "a benchmark: minutes of emulator applies (scripts/shard-bench.sh)"]
+fn bench_no_op_plan_api_calls_of_a_shard_and_of_one_stack() {
+    let test = "bench_no_op_plan_api_calls_of_a_shard_and_of_one_stack";
+    let Some(py) = crate::oracle::available(test) else {
+        return;
+    };
+    let harness = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/run.py");
+    let mut report = String::new();
+    for sharded in [true, false] {
+        let f = generated(&thousand(sharded));
+        crate::oracle::write_model(&f, "landform.yaml", "model.json");
+        let order = apply_order(&f, "landform.yaml", "terraform");
+        let started = std::time::Instant::now();
+        let out = std::process::Command::new(&py)
+            .arg(&harness)
+            .arg("--tree")
+            .arg(f.join("terraform"))
+            .arg("--stacks")
+            .arg(order.join(","))
+            .arg("--model")
+            .arg(f.join("model.json"))
+            .args(["--timeout", "5400"])
+            .output()
+            .expect("run the oracle harness");
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        eprintln!("{text}");
+        assert!(text.contains("ORACLE: PASS"), "{text}");
+        let rows = replans(&text);
+        assert_eq!(rows.len(), order.len(), "{text}");
+        report.push_str(&format!(
+            "{} ({} s in all):\n",
+            if sharded {
+                "sharded (shard_above: 300, shard_by: ou)"
+            } else {
+                "one organization stack"
+            },
+            started.elapsed().as_secs()
+        ));
+        for (stack, resources, apply, plan, calls) in rows {
+            report.push_str(&format!(
+                "  {stack}: {resources} resources, apply {apply:.0} s, no-op plan {plan:.1} s, {calls} API calls\n"
+            ));
+        }
+    }
+    eprintln!("SHARD BENCH\n{report}");
 }
