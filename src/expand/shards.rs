@@ -171,18 +171,16 @@ pub fn split(model: &mut Model) {
             None => model.imports.push(im),
         }
     }
-    let contacts = std::mem::take(&mut model.contacts);
-    for c in contacts {
-        match of_key(c.account.as_deref()) {
-            Some(i) => shards[i].contacts.push(c),
-            None => model.contacts.push(c),
+    // Contacts and budgets stay in the model (reports read them all); each shard gets its own,
+    // and the organization stack's templates write those whose `stack` is theirs.
+    for c in &model.contacts {
+        if let Some(i) = of_key(c.account.as_deref()) {
+            shards[i].contacts.push(c.clone());
         }
     }
-    let budgets = std::mem::take(&mut model.budgets);
-    for b in budgets {
-        match of_key(Some(&b.account)) {
-            Some(i) => shards[i].budgets.push(b),
-            None => model.budgets.push(b),
+    for b in &model.budgets {
+        if let Some(i) = of_key(Some(&b.account)) {
+            shards[i].budgets.push(b.clone());
         }
     }
     // What follows a moved account: its contacts and budget are forgotten by every stack it
@@ -194,15 +192,8 @@ pub fn split(model: &mut Model) {
         if locked.left.is_empty() {
             continue;
         }
-        let contacts = model
-            .contacts
-            .iter()
-            .chain(shards.iter().flat_map(|s| &s.contacts));
-        let budget = model
-            .budgets
-            .iter()
-            .chain(shards.iter().flat_map(|s| &s.budgets))
-            .find(|b| b.account == *key);
+        let contacts = model.contacts.iter();
+        let budget = model.budgets.iter().find(|b| b.account == *key);
         let mut addresses: Vec<String> = contacts
             .filter(|c| c.account.as_deref() == Some(key))
             .map(|c| format!("aws_account_alternate_contact.{}", c.key))
