@@ -32,6 +32,9 @@ _LOCK = threading.Lock()
 CALLS: dict[str, int] = {}
 # Every request the emulator served (the AWS API calls terraform made), for the reports.
 REQUESTS = [0]
+# CloudFormation resource types moto could not create inside a stack instance (it logs one
+# warning per resource per instance; the reports name each type once instead).
+CFN_UNSUPPORTED: set[str] = set()
 
 
 def _count(op: str) -> None:
@@ -455,6 +458,25 @@ def _serialize_requests() -> None:
     DomainDispatcherApplication.__call__ = call
 
 
+def _collect_cfn_gaps() -> None:
+    """moto logs "No Moto CloudFormation support for T" for every resource of every stack
+    instance it cannot create (hundreds of lines for one StackSet), and warns once more while
+    parsing. Collect the types instead; run.py names each once in its report."""
+    import logging
+    import warnings
+
+    class Collect(logging.Filter):
+        def filter(self, record: logging.LogRecord) -> bool:
+            if record.msg == "No Moto CloudFormation support for %s" and record.args:
+                CFN_UNSUPPORTED.add(str(record.args[0]))  # type: ignore[index]
+                return False
+            return True
+
+    # moto's CloudFormation parser logs through the "moto" logger itself.
+    logging.getLogger("moto").addFilter(Collect())
+    warnings.filterwarnings("ignore", message="Tried to parse .* but it's not supported by moto")
+
+
 def apply_patches() -> None:
     global _PATCHED
     with _LOCK:
@@ -469,6 +491,7 @@ def apply_patches() -> None:
         _patch_budgets()
         _serialize_requests()
         _patch_trusted_services()
+        _collect_cfn_gaps()
         _PATCHED = True
 
 
