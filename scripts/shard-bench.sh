@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
-# The sharding benchmark: a 1,000-account organization (125 workloads x 8 environments, one OU
-# per environment) applied against the moto emulator twice, sharded by OU (8 stacks of 125
-# accounts) and as one organization stack, reporting each stack's no-op plan: seconds and AWS
-# API calls. Needs the emulator tools (LANDFORM_PYTHON with the pinned moto, terraform and the
-# provider mirror); takes tens of minutes. The numbers are in the README ("Sharding").
+# The sharding benchmark behind the README's numbers: a 1,000-account organization (125
+# workloads x 8 environments, one OU per environment) in the moto emulator, planned as one
+# organization stack and as account shards (shard_by: ou), reporting every stack's no-op plan:
+# seconds and AWS API calls. Needs LANDFORM_PYTHON (the pinned moto), terraform and the
+# provider mirror. Usage: scripts/shard-bench.sh [WORKLOADS, default 125]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export LANDFORM_REQUIRE_TOOLS=1
-cargo test --test integration -- --ignored --exact \
-  shards::bench_no_op_plan_api_calls_of_a_shard_and_of_one_stack --nocapture 2>&1 |
-  sed -n '/^SHARD BENCH/,/^test /p'
+cargo build --quiet
+"${LANDFORM_PYTHON:-python3}" tests/oracle/shard_bench.py --landform target/debug/landform \
+  --workloads "${1:-125}"
