@@ -1072,6 +1072,12 @@ def run(
                 log(f"[{res.stack}] emulator state matches the model")
         if emulator.CALLS:
             log("patched emulator operations served: " + ", ".join(f"{k}={v}" for k, v in sorted(emulator.CALLS.items())))
+        if emulator.CFN_UNSUPPORTED:
+            log(
+                "emulator gap: moto's CloudFormation cannot create these resource types inside "
+                "stack instances (the stack sets and their instances exist; these resources do not): "
+                + ", ".join(sorted(emulator.CFN_UNSUPPORTED))
+            )
     except Exception as e:
         report.errors.append(f"{type(e).__name__}: {e}")
         log(f"oracle error: {type(e).__name__}: {e}")
