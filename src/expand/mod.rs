@@ -447,3 +447,6 @@ fn policies(loaded: &Loaded, accounts: &[Account], ous: &[Ou], pack_all: bool) -
     }
     out
 }
+
+#[cfg(test)]
+mod tests;
