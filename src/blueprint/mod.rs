@@ -5,10 +5,12 @@
 
 mod account;
 mod backup;
+mod dns;
 mod environment;
 mod guardrail;
 mod identity_center;
 mod logging;
+mod network;
 mod organization;
 mod ou;
 mod policy;
@@ -19,10 +21,12 @@ mod workload;
 
 pub use account::NamedAccount;
 pub use backup::{Backup, BackupPlan};
+pub use dns::Dns;
 pub use environment::Environment;
 pub use guardrail::GuardrailUse;
 pub use identity_center::{AccessRule, Boundary, Group, IdentityCenter, PermissionSet, User};
 pub use logging::{CloudWatchLogs, Logging};
+pub use network::{Egress, Network, Sizes};
 pub use organization::{Limits, Organization};
 pub use ou::OrganizationalUnit;
 pub use policy::{CustomPolicy, PolicyType};
@@ -78,6 +82,12 @@ pub struct Blueprint {
     /// Organization-wide security services; absent: none.
     #[serde(default)]
     pub security: Option<Security>,
+    /// IPAM, Transit Gateways and egress in the network account; absent: none.
+    #[serde(default)]
+    pub network: Option<Network>,
+    /// Zones and cross-account resolution in the DNS account; absent: none.
+    #[serde(default)]
+    pub dns: Option<Dns>,
 }
 
 /// The OU key that holds sandbox accounts.

@@ -14,7 +14,7 @@ pub fn region_key(region: &str) -> String {
     region.replace('-', "_")
 }
 
-fn provider(account: &str, accounts: &[Account], region: &str) -> Provider {
+pub(super) fn provider(account: &str, accounts: &[Account], region: &str) -> Provider {
     let account = &key_of(account);
     let email = accounts
         .iter()
@@ -42,7 +42,7 @@ fn management(region: &str) -> Provider {
 
 /// Lower-case letters, digits and dashes from the organization name, at most 30 characters:
 /// the start of every bucket name.
-fn bucket_prefix(name: &str) -> String {
+pub(super) fn bucket_prefix(name: &str) -> String {
     let kebab: String = name
         .to_kebab_case()
         .chars()

@@ -6,6 +6,7 @@
 
 mod foundation;
 pub mod identity_center;
+pub mod network;
 
 pub use foundation::region_key;
 
@@ -36,7 +37,10 @@ pub fn expand(loaded: &Loaded) -> Model {
     let organization = organization(bp, &policies);
     let logging = foundation::logging(bp, &accounts);
     let security = foundation::security(bp, &accounts, logging.as_ref());
-    let stacks = foundation::stacks(logging.as_ref(), security.as_ref());
+    let mut stacks = foundation::stacks(logging.as_ref(), security.as_ref());
+    let network = network::network(bp, &accounts);
+    let dns = network::dns(bp, &accounts, network.as_ref());
+    stacks.extend(network::stacks(network.as_ref(), dns.as_ref()));
     let identity_center = identity_center::expand(loaded, &accounts, &ous);
     let mut model = Model {
         organization,
@@ -45,6 +49,8 @@ pub fn expand(loaded: &Loaded) -> Model {
         policies,
         logging,
         security,
+        network,
+        dns,
         stacks,
         identity_center,
         moved: Vec::new(),
@@ -101,6 +107,7 @@ fn organization(bp: &Blueprint, policies: &[Policy]) -> Organization {
         principals.push("tagpolicies.tag.amazonaws.com".to_string());
     }
     principals.extend(foundation::service_principals(bp));
+    principals.extend(network::service_principals(bp));
     principals.sort();
     principals.dedup();
     Organization {

@@ -5,6 +5,7 @@ mod account;
 mod blocks;
 mod foundation;
 pub mod identity_center;
+pub mod network;
 mod ou;
 mod policy;
 
@@ -37,6 +38,10 @@ pub struct Model {
     pub logging: Option<Logging>,
     /// The security stack (services and the trail); None without `security:` and `logging:`.
     pub security: Option<Security>,
+    /// The network stack; None without `network:`.
+    pub network: Option<network::Network>,
+    /// The dns stack; None without `dns:`.
+    pub dns: Option<network::Dns>,
     /// The foundation stacks, in the order to apply after organization/ and identity-center/.
     pub stacks: Vec<Stack>,
 }

@@ -59,6 +59,18 @@ pub const TEMPLATES: &[(&str, &str)] = templates![
     "security/config.tf.tera",
     "security/access_analyzer.tf.tera",
     "security/trail.tf.tera",
+    "network/terraform.tf.tera",
+    "network/providers.tf.tera",
+    "network/ipam.tf.tera",
+    "network/transit_gateway.tf.tera",
+    "network/egress.tf.tera",
+    "network/sharing.tf.tera",
+    "network/outputs.tf.tera",
+    "dns/terraform.tf.tera",
+    "dns/providers.tf.tera",
+    "dns/zones.tf.tera",
+    "dns/profile.tf.tera",
+    "dns/outputs.tf.tera",
 ];
 
 /// A template problem: which template, and Tera's report (with line and caret).

@@ -14,7 +14,13 @@ pub const CLOUDWATCH_RETENTION: &[u32] = &[
 /// The longest retention landform accepts for the log bucket: 100 years.
 pub const MAX_RETENTION_DAYS: u32 = 36_500;
 
-fn account_ref(loaded: &Loaded, key: &str, path: &str, role: &str, out: &mut Vec<Diagnostic>) {
+pub(super) fn account_ref(
+    loaded: &Loaded,
+    key: &str,
+    path: &str,
+    role: &str,
+    out: &mut Vec<Diagnostic>,
+) {
     let accounts = &loaded.blueprint.accounts;
     if key == "management" {
         out.push(

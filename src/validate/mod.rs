@@ -10,6 +10,7 @@ mod documents;
 mod foundation;
 pub mod identity;
 mod keys;
+pub mod network;
 mod ous;
 mod policies;
 mod regions;
@@ -31,6 +32,7 @@ pub fn blueprint(loaded: &Loaded) -> Vec<Diagnostic> {
     documents::check_blueprint(loaded, &mut out);
     identity::check(loaded, &mut out);
     foundation::check(loaded, &mut out);
+    network::check(loaded, &mut out);
     out
 }
 
@@ -42,6 +44,7 @@ pub fn model(loaded: &Loaded, model: &Model) -> Vec<Diagnostic> {
     policies::check_model(loaded, model, &mut out);
     documents::check_model(loaded, model, &mut out);
     identity::check_model(loaded, model, &mut out);
+    network::check_model(loaded, model, &mut out);
     let lock =
         crate::lock::reconcile::reconcile(loaded, &model.accounts, &model.ous, &model.policies);
     out.extend(lock.diagnostics);

@@ -8,6 +8,7 @@ mod foundation;
 mod generate;
 mod identity;
 mod lock;
+mod network;
 mod oracle;
 mod policies;
 mod terraform;

@@ -14,7 +14,14 @@ use crate::fixture::{Fixture, preset};
 use crate::tools;
 
 /// The order stacks are applied in; a tree holds some of them.
-pub const STACK_ORDER: &[&str] = &["organization", "log-archive", "security", "identity-center"];
+pub const STACK_ORDER: &[&str] = &[
+    "organization",
+    "log-archive",
+    "security",
+    "identity-center",
+    "network",
+    "dns",
+];
 
 /// A Python that can import moto and boto3.
 pub fn python() -> Option<PathBuf> {
@@ -65,10 +72,21 @@ pub fn write_model(f: &Fixture, blueprint: &str, to: &str) {
 
 /// Runs the harness over the stacks of `tree` present in the fixture; returns its output.
 pub fn run_oracle(py: &Path, f: &Fixture, tree: &str, model: &str) -> (bool, String) {
+    run_oracle_except(py, f, tree, model, &[])
+}
+
+/// [`run_oracle`] leaving out the stacks in `except` (applied by another test already).
+pub fn run_oracle_except(
+    py: &Path,
+    f: &Fixture,
+    tree: &str,
+    model: &str,
+    except: &[&str],
+) -> (bool, String) {
     let stacks: Vec<&str> = STACK_ORDER
         .iter()
         .copied()
-        .filter(|s| f.join(&format!("{tree}/{s}")).is_dir())
+        .filter(|s| f.join(&format!("{tree}/{s}")).is_dir() && !except.contains(s))
         .collect();
     let harness = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/run.py");
     let out = Command::new(py)
@@ -95,10 +113,14 @@ fn apply_blueprint(test: &str, blueprint: &str) {
 }
 
 fn apply_fixture(test: &str, f: Fixture) {
+    apply_fixture_except(test, f, &[]);
+}
+
+fn apply_fixture_except(test: &str, f: Fixture, except: &[&str]) {
     let Some(py) = available(test) else { return };
     f.run_ok(&["generate"]);
     write_model(&f, "landform.yaml", "model.json");
-    let (ok, text) = run_oracle(&py, &f, "terraform", "model.json");
+    let (ok, text) = run_oracle_except(&py, &f, "terraform", "model.json", except);
     eprintln!("{test}:\n{text}");
     assert!(ok, "{test}: the oracle failed:\n{text}");
     assert!(text.contains("ORACLE: PASS"), "{text}");
@@ -112,16 +134,29 @@ fn minimal_preset_applies_and_matches_the_model() {
     );
 }
 
+/// The one emulator apply of the network and dns stacks: the smb preset, with a subdomain
+/// delegated to a workload account. The harness checks the Transit Gateways, their route tables
+/// (blackholes, no route between prod and nonprod) and RAM shares in the network account, the
+/// zones and NS records in the DNS account; IPAM and the Route 53 Profile are left out with the
+/// call moto lacks named.
 #[test]
 fn smb_preset_applies_and_matches_the_model() {
-    apply_blueprint("smb_preset_applies_and_matches_the_model", preset("smb"));
+    let text = format!(
+        "{}  delegations:\n    payments_prod: [ns-1.awsdns-01.org, ns-2.awsdns-02.net]\n",
+        preset("smb")
+    );
+    assert!(text.contains("\ndns:"), "the smb preset has dns:");
+    apply_blueprint("smb_preset_applies_and_matches_the_model", &text);
 }
 
+/// The enterprise preset's network and dns stacks (egress included) are validated and checked
+/// by checkov; their emulator apply is the smb one, to keep CI lean.
 #[test]
 fn enterprise_preset_applies_and_matches_the_model() {
-    apply_blueprint(
+    apply_fixture_except(
         "enterprise_preset_applies_and_matches_the_model",
-        preset("enterprise"),
+        Fixture::with_blueprint(preset("enterprise")),
+        &["network", "dns"],
     );
 }
 

@@ -211,33 +211,67 @@ def tf_plan(workdir: Path, env: dict[str, str], deadline: Deadline, extra: list[
 # Resources moto 5.2.5 cannot create, with the call it lacks. They are not faked: the harness
 # leaves them (and everything that refers to them or depends on them) out of the apply and the
 # re-plan with -target, and reports them; `terraform validate` and the plan still cover them.
-EMULATOR_GAPS: list[tuple[str, Callable[[dict[str, Any]], bool], str]] = [
+EMULATOR_GAPS: list[tuple[str, Callable[[dict[str, Any], dict[str, Any]], bool], str]] = [
     (
         "aws_organizations_delegated_administrator",
-        lambda e: _const(e, "service_principal") == "config.amazonaws.com",
+        lambda e, c: _const(e, "service_principal") == "config.amazonaws.com",
         "Organizations RegisterDelegatedAdministrator for config.amazonaws.com (moto answers 400)",
     ),
     (
         "aws_guardduty_organization_configuration",
-        lambda e: True,
+        lambda e, c: True,
         "GuardDuty UpdateOrganizationConfiguration (moto answers 404)",
     ),
     (
         "aws_securityhub_account",
-        lambda e: True,
+        lambda e, c: True,
         "Security Hub UpdateSecurityHubConfiguration (not implemented in moto: 500)",
     ),
     (
         "aws_accessanalyzer_analyzer",
-        lambda e: True,
+        lambda e, c: True,
         "Access Analyzer CreateAnalyzer (moto answers 500)",
     ),
     (
         "aws_iam_role_policy_attachment",
-        lambda e: "AWSConfigRoleForOrganizations" in str(_const(e, "policy_arn") or ""),
+        lambda e, c: "AWSConfigRoleForOrganizations" in str(_const(e, "policy_arn") or ""),
         "IAM AttachRolePolicy of the AWS managed AWSConfigRoleForOrganizations (unknown to moto: 404)",
     ),
+    (
+        "aws_vpc_ipam_organization_admin_account",
+        lambda e, c: True,
+        "EC2 EnableIpamOrganizationAdminAccount (moto 5.2.5 has no IPAM)",
+    ),
+    (
+        "aws_vpc_ipam",
+        lambda e, c: True,
+        "EC2 CreateIpam (moto 5.2.5 has no IPAM; its pools and pool shares follow)",
+    ),
+    (
+        "aws_route53profiles_profile",
+        lambda e, c: True,
+        "Route 53 Profiles CreateProfile (moto 5.2.5 has no route53profiles service)",
+    ),
+    (
+        "aws_ram_principal_association",
+        lambda e, c: _nested_ou(e.get("principal") or {}, c),
+        "RAM AssociateResourceShare with an OU below the top level (moto 5.2.5 looks OU principals "
+        "up among the root's children only: UnknownResourceException)",
+    ),
 ]
+
+
+def _nested_ou(expr: dict[str, Any], config: dict[str, Any]) -> bool:
+    """Whether an expression names an OU found under another OU (not under the root)."""
+    for ref in expr.get("references", []):
+        parts = str(ref).split(".")
+        if parts[:2] != ["data", "aws_organizations_organizational_unit"] or len(parts) < 3:
+            continue
+        ou = config.get(".".join(parts[:3]), {})
+        parent = (ou.get("expressions") or {}).get("parent_id") or {}
+        if any(str(r).startswith("data.aws_organizations_organizational_unit.") for r in parent.get("references", [])):
+            return True
+    return False
 
 
 def _const(expressions: dict[str, Any], name: str) -> Any:
@@ -275,13 +309,14 @@ def emulator_targets(workdir: Path, env: dict[str, str], deadline: Deadline) -> 
         raise OracleError(f"terraform plan failed (rc={p.rc}):\n{_tail(p.out)}")
     show = run_cmd(["terraform", "show", "-json", "oracle-full.plan"], workdir, env, deadline.left())
     config = json.loads(show.out).get("configuration", {}).get("root_module", {})
+    everything = {r["address"]: r for r in config.get("resources", [])}
     resources = [r for r in config.get("resources", []) if r.get("mode") == "managed"]
     skipped: dict[str, str] = {}
     refs: dict[str, set[str]] = {}
     for r in resources:
         refs[r["address"]] = _references(r.get("expressions", {})) | set(r.get("depends_on", []))
         for rtype, applies, call in EMULATOR_GAPS:
-            if r["type"] == rtype and applies(r.get("expressions", {})):
+            if r["type"] == rtype and applies(r.get("expressions", {}), everything):
                 skipped[r["address"]] = call
     if not skipped:
         return [], {}
@@ -747,9 +782,203 @@ def check_identity_center(clients: Clients, model: dict[str, Any]) -> list[str]:
     return errs
 
 
+def member_session(clients: Clients, account_id: str, region: str) -> Any:
+    """A boto3 session in a member account, through the organization access role (moto binds
+    the credentials STS hands out to that account)."""
+    import boto3
+
+    creds = clients.sts.assume_role(
+        RoleArn=f"arn:aws:iam::{account_id}:role/{MANAGEMENT_ROLE}", RoleSessionName="landform-oracle"
+    )["Credentials"]
+    return boto3.session.Session(
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+        region_name=region,
+    )
+
+
+def _client(clients: Clients, session: Any, service: str, region: str) -> Any:
+    return session.client(service, endpoint_url=clients.endpoint, region_name=region, config=clients._config)
+
+
+def _ip_block(cidr: str) -> tuple[int, int]:
+    import ipaddress
+
+    net = ipaddress.ip_network(cidr)
+    return int(net.network_address), int(net.broadcast_address)
+
+
+def _overlaps(a: str, b: str) -> bool:
+    (a0, a1), (b0, b1) = _ip_block(a), _ip_block(b)
+    return a0 <= b1 and b0 <= a1
+
+
+def _shares(ram: Any, name: str) -> list[dict[str, Any]]:
+    return [
+        s
+        for s in _pages(ram, "get_resource_shares", "resourceShares", resourceOwner="SELF")
+        if s["name"] == name and s.get("status") == "ACTIVE"
+    ]
+
+
+def _associated(ram: Any, share_arn: str, kind: str) -> set[str]:
+    return {
+        a["associatedEntity"]
+        for a in _pages(
+            ram,
+            "get_resource_share_associations",
+            "resourceShareAssociations",
+            associationType=kind,
+            resourceShareArns=[share_arn],
+        )
+        if a.get("status", "ASSOCIATED") == "ASSOCIATED"
+    }
+
+
+def check_network(clients: Clients, model: dict[str, Any]) -> list[str]:
+    """In the network account: one Transit Gateway per region with the model's ASN and settings,
+    a route table per domain, exactly the blackhole routes of the model, no active route from an
+    isolated domain's table into another isolated domain's pools, and the RAM share of each
+    gateway with the organization. IPAM is left out of the apply (moto has none)."""
+    errs: list[str] = []
+    net = model["network"]
+    org_name = model["organization"]["name"]
+    st = resolve_org(clients, model)
+    account_id = st.account_ids.get(net["account"])
+    if not account_id:
+        return [f"network account {net['account']!r} not found in the emulator"]
+    org_arn = clients.organizations.describe_organization()["Organization"]["Arn"]
+    isolated = set(net["isolated"])
+    pools_by_domain: dict[str, list[str]] = {}
+    for r in net["regions"]:
+        for p in r["pools"]:
+            pools_by_domain.setdefault(p["domain"], []).append(p["cidr"])
+    for r in net["regions"]:
+        region = r["region"]
+        sess = member_session(clients, account_id, region)
+        ec2 = _client(clients, sess, "ec2", region)
+        tgws = [
+            t
+            for t in ec2.describe_transit_gateways()["TransitGateways"]
+            if t.get("State") != "deleted"
+        ]
+        if len(tgws) != 1:
+            errs.append(f"{region}: expected one Transit Gateway in the network account, found {len(tgws)}")
+            continue
+        tgw = tgws[0]
+        opts = tgw.get("Options", {})
+        if opts.get("AmazonSideAsn") != r["asn"]:
+            errs.append(f"{region}: Transit Gateway ASN {opts.get('AmazonSideAsn')} != model {r['asn']}")
+        for key, want in [
+            ("AutoAcceptSharedAttachments", "enable"),
+            ("DefaultRouteTableAssociation", "disable"),
+            ("DefaultRouteTablePropagation", "disable"),
+        ]:
+            if opts.get(key) != want:
+                errs.append(f"{region}: Transit Gateway {key} {opts.get(key)!r} != {want!r}")
+        tables = ec2.describe_transit_gateway_route_tables(
+            Filters=[{"Name": "transit-gateway-id", "Values": [tgw["TransitGatewayId"]]}]
+        )["TransitGatewayRouteTables"]
+        by_domain: dict[str, list[str]] = {}
+        for t in tables:
+            tags = {x["Key"]: x["Value"] for x in t.get("Tags", [])}
+            if "domain" in tags:
+                by_domain.setdefault(tags["domain"], []).append(t["TransitGatewayRouteTableId"])
+        want_domains = sorted(t["domain"] for t in r["tables"])
+        if sorted(by_domain) != want_domains or any(len(v) != 1 for v in by_domain.values()):
+            errs.append(f"{region}: route tables by domain {sorted(by_domain)} != model {want_domains}")
+            continue
+        for t in r["tables"]:
+            table_id = by_domain[t["domain"]][0]
+            routes = ec2.search_transit_gateway_routes(
+                TransitGatewayRouteTableId=table_id, Filters=[{"Name": "type", "Values": ["static", "propagated"]}]
+            )["Routes"]
+            blackholes = sorted(x["DestinationCidrBlock"] for x in routes if x.get("State") == "blackhole")
+            want = sorted(b["cidr"] for b in t["blackholes"])
+            if blackholes != want:
+                errs.append(f"{region}/{t['domain']}: blackhole routes {blackholes} != model {want}")
+            if t["domain"] in isolated:
+                for x in routes:
+                    if x.get("State") == "blackhole":
+                        continue
+                    for other in isolated - {t["domain"]}:
+                        for pool in pools_by_domain.get(other, []):
+                            if _overlaps(x["DestinationCidrBlock"], pool):
+                                errs.append(
+                                    f"{region}/{t['domain']}: active route {x['DestinationCidrBlock']} reaches "
+                                    f"the {other} pool {pool}"
+                                )
+        ram = _client(clients, sess, "ram", region)
+        name = f"{org_name}-transit-gateway-{region}"
+        shares = _shares(ram, name)
+        if len(shares) != 1:
+            errs.append(f"{region}: expected one RAM share {name!r}, found {len(shares)}")
+            continue
+        resources = _associated(ram, shares[0]["resourceShareArn"], "RESOURCE")
+        if not any(tgw["TransitGatewayId"] in x for x in resources):
+            errs.append(f"{region}: the share {name!r} does not hold the Transit Gateway ({sorted(resources)})")
+        principals = _associated(ram, shares[0]["resourceShareArn"], "PRINCIPAL")
+        if any(p["key"] == "organization" for p in net["tgw_principals"]) and org_arn not in principals:
+            errs.append(f"{region}: the share {name!r} is not with the organization ({sorted(principals)})")
+    return errs
+
+
+def check_dns(clients: Clients, model: dict[str, Any]) -> list[str]:
+    """In the DNS account: exactly the parent zone, the subzones and the private zone; each
+    subzone's NS record in the parent holds the subzone's name servers; each delegation's NS
+    record sits in its environment's subzone; a RAM share for the profile in every region (the
+    Route 53 Profile itself is left out: moto has none)."""
+    errs: list[str] = []
+    dns = model["dns"]
+    st = resolve_org(clients, model)
+    account_id = st.account_ids.get(dns["account"])
+    if not account_id:
+        return [f"DNS account {dns['account']!r} not found in the emulator"]
+    home = model["organization"]["home_region"]
+    sess = member_session(clients, account_id, home)
+    r53 = _client(clients, sess, "route53", home)
+    zones = _pages(r53, "list_hosted_zones", "HostedZones")
+    by_name: dict[tuple[str, bool], list[dict[str, Any]]] = {}
+    for z in zones:
+        by_name.setdefault((z["Name"].rstrip("."), z["Config"].get("PrivateZone", False)), []).append(z)
+    want = {(dns["domain"], False), (dns["private_domain"], True)} | {(z["name"], False) for z in dns["subzones"]}
+    if set(by_name) != want or any(len(v) != 1 for v in by_name.values()):
+        errs.append(f"hosted zones {sorted(by_name)} != model {sorted(want)}")
+        return errs
+
+    def records(zone: dict[str, Any]) -> dict[tuple[str, str], set[str]]:
+        out: dict[tuple[str, str], set[str]] = {}
+        for rr in _pages(r53, "list_resource_record_sets", "ResourceRecordSets", HostedZoneId=zone["Id"]):
+            out[(rr["Name"].rstrip("."), rr["Type"])] = {v["Value"].rstrip(".") for v in rr.get("ResourceRecords", [])}
+        return out
+
+    parent = records(by_name[(dns["domain"], False)][0])
+    for z in dns["subzones"]:
+        zone = by_name[(z["name"], False)][0]
+        ns = {n.rstrip(".") for n in r53.get_hosted_zone(Id=zone["Id"])["DelegationSet"]["NameServers"]}
+        got = parent.get((z["name"], "NS"))
+        if got != ns:
+            errs.append(f"subzone {z['name']!r}: NS record in the parent {sorted(got or [])} != its name servers {sorted(ns)}")
+    for g in dns["delegations"]:
+        sub = next(z for z in dns["subzones"] if z["key"] == g["subzone"])
+        got = records(by_name[(sub["name"], False)][0]).get((g["name"], "NS"))
+        if got != set(g["name_servers"]):
+            errs.append(f"delegation {g['name']!r}: NS record {sorted(got or [])} != model {sorted(g['name_servers'])}")
+    org_name = model["organization"]["name"]
+    for r in dns["regions"]:
+        ram = _client(clients, member_session(clients, account_id, r["region"]), "ram", r["region"])
+        name = f"{org_name}-dns-profile-{r['region']}"
+        if len(_shares(ram, name)) != 1:
+            errs.append(f"{r['region']}: expected one RAM share {name!r}")
+    return errs
+
+
 CHECKS: dict[str, Callable[[Clients, dict[str, Any]], list[str]]] = {
     "organization": check_organization,
     "identity-center": check_identity_center,
+    "network": check_network,
+    "dns": check_dns,
 }
 
 
