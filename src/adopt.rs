@@ -23,8 +23,8 @@ use heck::ToKebabCase;
 use indexmap::IndexMap;
 use serde_json::Value;
 
-use crate::expand::{email_for, key_of, workload_account_name};
 use crate::lock::{Lock, LockedAccount, LockedId};
+use crate::naming::{email_for, key_of, workload_account_name};
 use crate::validate::is_plain_key;
 
 /// What adoption produces: files relative to the blueprint's folder.

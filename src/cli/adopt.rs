@@ -62,5 +62,12 @@ pub fn run(args: Args) -> Result<i32, Error> {
     );
     let loaded = super::load(&path)?;
     let out = super::generate::default_out(&path);
-    super::generate::generate_into(&loaded, &out, None, false, false)
+    super::generate::generate_into(
+        &loaded,
+        &out,
+        None,
+        false,
+        false,
+        crate::lock::RunOptions::default(),
+    )
 }

@@ -3,7 +3,7 @@ use std::path::PathBuf;
 use similar::TextDiff;
 
 use crate::error::Error;
-use crate::lock::{self, reconcile};
+use crate::lock::{self, RunOptions};
 use crate::write;
 
 #[derive(Debug, clap::Args)]
@@ -31,20 +31,20 @@ fn unified(path: &str, old: &str, new: &str) -> String {
 
 pub fn run(args: Args) -> Result<i32, Error> {
     let path = super::blueprint_path(args.blueprint);
-    let mut loaded = super::load(&path)?;
-    if let Some(lock) = &mut loaded.lock {
-        lock.allow_removal = args.allow_removal;
-    }
+    let loaded = super::load(&path)?;
     let out = args
         .out
         .unwrap_or_else(|| super::generate::default_out(&path));
     let templates = super::generate::templates_dir(&loaded, args.templates);
-    let output = crate::generate(&loaded, templates.as_deref())?;
+    let options = RunOptions {
+        allow_removal: args.allow_removal,
+    };
+    let output = crate::generate_with(&loaded, templates.as_deref(), options)?;
     super::print_warnings(&output.warnings);
     let model = &output.model;
     let plan = write::plan(&out, &output.tree).map_err(Error::Write)?;
     let old_lock = loaded.lock.clone().unwrap_or_default();
-    let r = reconcile::reconcile(&loaded, &model.accounts, &model.ous, &model.policies);
+    let r = &model.lock;
 
     // The summary, in Terraform terms.
     let mut summary: Vec<String> = Vec::new();
@@ -69,11 +69,7 @@ pub fn run(args: Args) -> Result<i32, Error> {
             m.from, m.to
         ));
     }
-    for k in r
-        .removed
-        .keys()
-        .filter(|k| old_lock.accounts.contains_key(*k))
-    {
+    for k in &r.newly_removed {
         summary.push(format!(
             "- account {k} leaves Terraform's state (removed; it stays in AWS)"
         ));
@@ -100,7 +96,7 @@ pub fn run(args: Args) -> Result<i32, Error> {
 
     let lock_path = lock::path_for(&path);
     let lock_old = std::fs::read_to_string(&lock_path).unwrap_or_default();
-    let lock_new = reconcile::next(&loaded, model).to_text();
+    let lock_new = r.next.to_text();
     let files = plan.added.len() + plan.changed.len() + plan.removed.len();
     if files == 0 && lock_old == lock_new && summary.is_empty() {
         println!("no changes: {} is up to date", out.display());

@@ -2,7 +2,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::Error;
 use crate::load::Loaded;
-use crate::lock;
+use crate::lock::{self, RunOptions};
 use crate::model::Model;
 use crate::write;
 
@@ -55,9 +55,6 @@ pub fn run(args: Args) -> Result<i32, Error> {
     if args.pack {
         loaded.blueprint.organization.pack_guardrails = true;
     }
-    if let Some(lock) = &mut loaded.lock {
-        lock.allow_removal = args.allow_removal;
-    }
     let out = args.out.unwrap_or_else(|| default_out(&path));
     let templates = templates_dir(&loaded, args.templates);
     if let Some(dir) = &templates
@@ -68,7 +65,17 @@ pub fn run(args: Args) -> Result<i32, Error> {
             dir.display()
         )));
     }
-    generate_into(&loaded, &out, templates.as_deref(), args.check, args.force)
+    let options = RunOptions {
+        allow_removal: args.allow_removal,
+    };
+    generate_into(
+        &loaded,
+        &out,
+        templates.as_deref(),
+        args.check,
+        args.force,
+        options,
+    )
 }
 
 /// Generates and writes (or checks) one tree; shared with `init`.
@@ -78,15 +85,17 @@ pub fn generate_into(
     templates: Option<&Path>,
     check: bool,
     force: bool,
+    options: RunOptions,
 ) -> Result<i32, Error> {
-    let output = crate::generate(loaded, templates)?;
+    let output = crate::generate_with(loaded, templates, options)?;
     super::print_warnings(&output.warnings);
     for line in pack_report(&output.model, &loaded.blueprint.organization.limits) {
         println!("{line}");
     }
+    crate::gate::check_dir(out, &output.tree, &output.model.lock).map_err(Error::Input)?;
     let plan = write::plan(out, &output.tree).map_err(Error::Write)?;
     let lock_path = lock::path_for(&loaded.source.path);
-    let lock_text = lock::reconcile::next(loaded, &output.model).to_text();
+    let lock_text = output.model.lock.next.to_text();
     let lock_old = std::fs::read_to_string(&lock_path).ok();
     let lock_stale = lock_old.as_deref() != Some(lock_text.as_str());
     if check {
@@ -124,7 +133,7 @@ pub fn generate_into(
         return Err(Error::Conflicts(plan.conflicts.clone()));
     }
     write::apply(out, &output.tree, &plan).map_err(Error::Write)?;
-    print_lock_changes(loaded, &output.model);
+    print_lock_changes(&output.model);
     if lock_stale {
         std::fs::write(&lock_path, &lock_text).map_err(|source| {
             Error::Write(write::WriteError::Io {
@@ -169,21 +178,15 @@ fn pack_report(model: &crate::model::Model, limits: &crate::blueprint::Limits) -
 }
 
 /// Says what the lock changed in Terraform terms: renames (moved), removals.
-fn print_lock_changes(loaded: &Loaded, model: &Model) {
-    let r = lock::reconcile::reconcile(loaded, &model.accounts, &model.ous, &model.policies);
-    for m in &r.new_moves {
+fn print_lock_changes(model: &Model) {
+    let plan = &model.lock;
+    for m in &plan.new_moves {
         println!("moved    {} -> {} (renamed in place)", m.from, m.to);
     }
-    let new_removals = r.removed.keys().filter(|k| {
-        loaded
-            .lock
-            .as_ref()
-            .is_some_and(|l| l.accounts.contains_key(*k))
-    });
-    for k in new_removals {
+    for k in &plan.newly_removed {
         println!("removed  aws_organizations_account.{k} (Terraform forgets it; it stays in AWS)");
     }
-    for k in &r.closed {
+    for k in &plan.closed {
         println!("closing  aws_organizations_account.{k} (the next apply closes the account)");
     }
 }

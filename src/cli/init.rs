@@ -39,5 +39,12 @@ pub fn run(args: Args) -> Result<i32, Error> {
     std::fs::write(&path, text)
         .map_err(|e| Error::Usage(format!("cannot write {}: {e}", path.display())))?;
     println!("wrote {} (preset {})", path.display(), args.preset);
-    super::generate::generate_into(&loaded, &out, None, false, false)
+    super::generate::generate_into(
+        &loaded,
+        &out,
+        None,
+        false,
+        false,
+        crate::lock::RunOptions::default(),
+    )
 }

@@ -7,12 +7,8 @@ use heck::ToKebabCase;
 use crate::blueprint::{Blueprint, standard};
 use crate::model::{Account, Logging, Provider, Security, SecurityRegion, Stack, Standard};
 
-use super::{allowed_regions, key_of};
-
-/// The Terraform identifier of a region: `eu_west_1`.
-pub fn region_key(region: &str) -> String {
-    region.replace('-', "_")
-}
+use super::allowed_regions;
+use crate::naming::{key_of, region_key};
 
 pub(super) fn provider(account: &str, accounts: &[Account], region: &str) -> Provider {
     let account = &key_of(account);

@@ -7,25 +7,14 @@ use std::collections::HashMap;
 use heck::ToKebabCase;
 use indexmap::IndexMap;
 
-use super::key_of;
-use crate::blueprint::{self, AccessRule, AccountSelector};
+use crate::blueprint;
 use crate::load::Loaded;
 use crate::model::identity_center::{
     Assignment, AssignmentTarget, Boundary, Group, IdentityCenter, MANAGEMENT, ManagedPolicy,
     Matrix, MatrixRow, PermissionSet, PolicyRef, User,
 };
 use crate::model::{Account, Ou};
-use crate::validate::identity::session_minutes;
-
-/// A Terraform identifier for a name: snake_case, starting with a letter.
-pub fn ident(name: &str) -> String {
-    let k = key_of(name);
-    if k.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        k
-    } else {
-        format!("x_{k}")
-    }
-}
+use crate::naming::{ident, key_of, select, session_minutes};
 
 /// The ARN of an AWS managed policy given by name (`ReadOnlyAccess`,
 /// `job-function/ViewOnlyAccess`); an ARN is kept as it is.
@@ -93,60 +82,6 @@ pub fn privileged_name(name: &str) -> bool {
     admin_name(name)
         || tokens(name).iter().any(|t| NARROW.contains(&t.as_str()))
         || name.to_ascii_lowercase().contains("break-glass")
-}
-
-/// The accounts an access rule selects: account keys in model order, `management` first when
-/// named. Selectors intersect; `exclude` removes accounts and OUs (with what is below them).
-pub fn select(accounts: &[Account], ous: &[Ou], rule: &AccessRule) -> Vec<String> {
-    let parents: HashMap<&str, Option<&str>> = ous
-        .iter()
-        .map(|o| (o.key.as_str(), o.parent.as_deref()))
-        .collect();
-    let under = |ou: Option<&str>, roots: &[String]| {
-        let mut cur = ou;
-        let mut steps = 0;
-        while let Some(k) = cur {
-            if roots.iter().any(|r| r == k) || steps > 64 {
-                return roots.iter().any(|r| r == k);
-            }
-            cur = parents.get(k).copied().flatten();
-            steps += 1;
-        }
-        false
-    };
-    let has_model_management = accounts.iter().any(|a| a.key == MANAGEMENT);
-    let mut out = Vec::new();
-    let management_named = matches!(&rule.accounts, Some(AccountSelector::Keys(keys))
-        if !has_model_management && keys.iter().any(|k| k == MANAGEMENT));
-    let other_selectors =
-        rule.environments.is_some() || rule.workloads.is_some() || rule.ous.is_some();
-    if management_named && !other_selectors && !rule.exclude.iter().any(|e| e == MANAGEMENT) {
-        out.push(MANAGEMENT.to_string());
-    }
-    for a in accounts {
-        let ok = match &rule.accounts {
-            None => true,
-            Some(AccountSelector::All) => true,
-            Some(AccountSelector::Keys(keys)) => keys.iter().any(|k| key_of(k) == a.key),
-        } && rule
-            .environments
-            .as_ref()
-            .is_none_or(|es| a.environment.as_ref().is_some_and(|e| es.contains(e)))
-            && rule
-                .workloads
-                .as_ref()
-                .is_none_or(|ws| a.workload.as_ref().is_some_and(|w| ws.contains(w)))
-            && rule
-                .ous
-                .as_ref()
-                .is_none_or(|roots| under(a.ou.as_deref(), roots));
-        let excluded = rule.exclude.iter().any(|e| key_of(e) == a.key)
-            || under(a.ou.as_deref(), &rule.exclude);
-        if ok && !excluded {
-            out.push(a.key.clone());
-        }
-    }
-    out
 }
 
 /// (group, user, permission set, account) keys of one assignment.

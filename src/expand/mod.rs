@@ -8,19 +8,19 @@ mod foundation;
 pub mod identity_center;
 pub mod network;
 
-pub use foundation::region_key;
-
-use heck::{ToKebabCase, ToSnakeCase};
+use heck::ToKebabCase;
 use indexmap::IndexMap;
 
 use crate::blueprint::{Blueprint, PolicyType, SANDBOX_OU};
 use crate::guardrails::{self, Inputs};
 use crate::load::Loaded;
+use crate::lock::{LockPlan, RunOptions, reconcile};
 use crate::model::{Account, AccountKind, Model, Organization, Ou, Policy, PolicySource, Target};
+use crate::naming::{email_for, key_of, sandbox_account_name, workload_account_name};
 use crate::orgpolicy::{pack, placeholders, sections};
 
 /// Expands a blueprint that passed validation.
-pub fn expand(loaded: &Loaded) -> Model {
+pub fn expand(loaded: &Loaded, options: RunOptions) -> Model {
     let bp = &loaded.blueprint;
     let mut accounts = accounts(bp);
     accounts.iter_mut().for_each(|a| {
@@ -34,6 +34,9 @@ pub fn expand(loaded: &Loaded) -> Model {
     });
     let ous = ous(bp, &accounts);
     let policies = policies(loaded, &accounts);
+    // The lock decides emails before anything reads them (provider aliases, reports).
+    let plan = reconcile::reconcile(loaded, &accounts, &ous, &policies, options);
+    reconcile::apply_emails(loaded, &plan, &mut accounts);
     let organization = organization(bp, &policies);
     let logging = foundation::logging(bp, &accounts);
     let security = foundation::security(bp, &accounts, logging.as_ref());
@@ -56,19 +59,10 @@ pub fn expand(loaded: &Loaded) -> Model {
         moved: Vec::new(),
         removed: Vec::new(),
         imports: Vec::new(),
+        lock: LockPlan::default(),
     };
-    crate::lock::reconcile::apply(loaded, &mut model);
+    reconcile::finish(loaded, &mut model, plan);
     model
-}
-
-/// The name of a workload's account in an environment (and region, for per-region ones).
-pub fn workload_account_name(workload: &str, environment: &str, region: Option<&str>) -> String {
-    let base = format!("{workload}-{environment}");
-    match region {
-        Some(r) => format!("{base}-{r}"),
-        None => base,
-    }
-    .to_kebab_case()
 }
 
 /// The regions accounts may use: `organization.regions`, or the home region alone.
@@ -78,16 +72,6 @@ pub fn allowed_regions(bp: &Blueprint) -> Vec<String> {
     } else {
         bp.organization.regions.clone()
     }
-}
-
-/// The Terraform key for a name: snake_case, safe as an identifier.
-pub fn key_of(name: &str) -> String {
-    name.to_snake_case()
-}
-
-/// The root email for an account name under the organization's pattern.
-pub fn email_for(pattern: &str, name: &str) -> String {
-    pattern.replace("{account}", name)
 }
 
 fn organization(bp: &Blueprint, policies: &[Policy]) -> Organization {
@@ -200,7 +184,7 @@ fn accounts(bp: &Blueprint) -> Vec<Account> {
     }
 
     for (i, person) in bp.sandboxes.iter().enumerate() {
-        let name = format!("sandbox-{person}").to_kebab_case();
+        let name = sandbox_account_name(person);
         let mut tags = base_tags(bp);
         tags.insert("owner".into(), person.clone());
         out.push(Account {

@@ -10,8 +10,9 @@ use crate::model::network::{
 };
 use crate::model::{Account, Stack};
 
-use super::foundation::{bucket_prefix, provider, region_key};
-use super::{allowed_regions, key_of};
+use super::allowed_regions;
+use super::foundation::{bucket_prefix, provider};
+use crate::naming::{key_of, region_key};
 
 /// The default VPC prefix length accounts allocate.
 pub const DEFAULT_VPC_PREFIX: u8 = 20;

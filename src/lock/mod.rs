@@ -63,9 +63,47 @@ pub struct Lock {
     /// Accounts removed on purpose (`--allow-removal`) and left in AWS.
     #[serde(default)]
     pub removed: IndexMap<String, LockedAccount>,
-    /// Set by `--allow-removal` for this run; never stored.
-    #[serde(skip)]
+}
+
+/// What a run is allowed to do, from its command line (never stored in the lock).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunOptions {
+    /// `--allow-removal`: accounts in the lock may leave the blueprint.
     pub allow_removal: bool,
+}
+
+/// What reconciling the blueprint with its lock decided, once per command
+/// ([`reconcile::reconcile`], finished by [`reconcile::finish`]); carried by the model as
+/// `model.lock` and read by every consumer (validation, `generate`, `diff`); the model's
+/// `moved`, `removed` and `import` blocks are built from it.
+#[derive(Debug, Clone, Default)]
+pub struct LockPlan {
+    /// There was a lock before this run.
+    pub had_lock: bool,
+    /// The email of every account key that the lock (or an override) decides.
+    pub emails: IndexMap<String, String>,
+    /// New account key → the locked key it inherits from (a declared rename in this edit).
+    pub renamed: IndexMap<String, String>,
+    /// New OU key → the locked OU key it inherits from.
+    pub ou_renamed: IndexMap<String, String>,
+    /// Every `moved` block to write: the lock's history and this edit's renames, as Terraform
+    /// accepts them.
+    pub moved: Vec<Move>,
+    /// Only this edit's renames.
+    pub new_moves: Vec<Move>,
+    /// Account keys that leave Terraform's state and stay in AWS (with their lock entry): the
+    /// lock's earlier removals and this edit's.
+    pub removed: IndexMap<String, LockedAccount>,
+    /// Account keys removed by this edit (a subset of `removed`'s keys).
+    pub newly_removed: Vec<String>,
+    /// Account keys Terraform closes now (removed, listed in `close_on_removal`).
+    pub closed: Vec<String>,
+    /// Account key → the root email its blueprint entry sets explicitly (`email:`): the only
+    /// email changes the replacement gate lets through.
+    pub explicit_emails: IndexMap<String, String>,
+    /// The lock to write after this run.
+    pub next: Lock,
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]

@@ -1,43 +1,26 @@
 //! The blueprint against the lock: which email each account keeps, which keys were renamed
 //! (`moved`), which accounts left (`removed`), and every error and warning about it.
 //!
-//! A pure function of the loaded blueprint (with its lock) and the expanded accounts, OUs and
-//! policies; `expand` applies its result to the model and `validate` reports its diagnostics.
+//! A pure function of the loaded blueprint (with its lock), the expanded accounts, OUs and
+//! policies and the run's options: [`reconcile`] runs once per command, from `expand`, which
+//! applies its emails to the accounts and finishes it ([`finish`]: the next lock, permission set
+//! warnings). The [`LockPlan`] then travels in `model.lock`: validation reports its diagnostics,
+//! `generate` writes its lock and `diff` describes it; nobody reconciles again.
 
 use std::collections::HashSet;
 
 use indexmap::IndexMap;
 
-use super::{Lock, LockedAccount, LockedId, Move};
+use super::{Lock, LockPlan, LockedAccount, LockedId, Move, RunOptions};
 use crate::blueprint::Blueprint;
 use crate::diagnostic::{Diagnostic, list};
-use crate::expand::{email_for, key_of, workload_account_name};
 use crate::load::Loaded;
 use crate::model::{Account, AccountKind, Import, Model, Moved, Ou, Policy, Removed, Target};
+use crate::naming::{email_for, key_of, workload_account_name};
 
 pub const ACCOUNT: &str = "aws_organizations_account";
 pub const OU: &str = "aws_organizations_organizational_unit";
 pub const ATTACHMENT: &str = "aws_organizations_policy_attachment";
-
-/// What the lock decides for one generation.
-#[derive(Debug, Clone, Default)]
-pub struct Reconciled {
-    /// The email of every account key that the lock (or an override) decides.
-    pub emails: IndexMap<String, String>,
-    /// New account key → the locked key it inherits from (a declared rename).
-    pub renamed: IndexMap<String, String>,
-    /// New OU key → the locked OU key it inherits from.
-    pub ou_renamed: IndexMap<String, String>,
-    /// Every `moved` block to write: the lock's history and this edit's renames.
-    pub moved: Vec<Move>,
-    /// Only this edit's renames.
-    pub new_moves: Vec<Move>,
-    /// Account keys that leave Terraform's state and stay in AWS (with their lock entry).
-    pub removed: IndexMap<String, LockedAccount>,
-    /// Account keys Terraform closes now (removed, listed in `close_on_removal`).
-    pub closed: Vec<String>,
-    pub diagnostics: Vec<Diagnostic>,
-}
 
 /// `aws_organizations_account.<key>`.
 pub fn account_address(key: &str) -> String {
@@ -56,8 +39,11 @@ pub fn attachment_address(policy: &str, target: &Target) -> String {
 struct Origin<'a> {
     /// Where to point a diagnostic about this account (the key of its entry).
     decl: String,
-    /// The key the account had before this edit, from the `renamed_from`s that apply to it.
-    previous: Option<String>,
+    /// Keys the account may have had before, from the `renamed_from`s that apply to it, each
+    /// with the declarations it uses, most renamed first. Renames compose: a workload renamed in
+    /// an earlier edit (its `renamed_from` kept) and an environment renamed now give the key
+    /// with the new workload and the old environment as well as the one with both old names.
+    previous: Vec<(String, Vec<String>)>,
     /// The `renamed_from` declarations involved, as blueprint paths.
     renames: Vec<String>,
     explicit_email: Option<&'a str>,
@@ -69,12 +55,15 @@ fn origin<'a>(bp: &'a Blueprint, a: &Account) -> Origin<'a> {
             let key = a.origin.strip_prefix("accounts.").unwrap_or(&a.origin);
             let entry = bp.accounts.get(key);
             let renamed = entry.and_then(|e| e.renamed_from.as_deref());
+            let renames: Vec<String> = renamed
+                .map(|_| vec![format!("accounts.{key}.renamed_from")])
+                .unwrap_or_default();
             Origin {
                 decl: a.origin.clone(),
-                previous: renamed.map(key_of),
-                renames: renamed
-                    .map(|_| vec![format!("accounts.{key}.renamed_from")])
+                previous: renamed
+                    .map(|r| vec![(key_of(r), renames.clone())])
                     .unwrap_or_default(),
+                renames,
                 explicit_email: entry.and_then(|e| e.email.as_deref()),
             }
         }
@@ -86,20 +75,26 @@ fn origin<'a>(bp: &'a Blueprint, a: &Account) -> Origin<'a> {
                 .environments
                 .get(e)
                 .and_then(|x| x.renamed_from.as_deref());
+            let w_decl = format!("workloads.{w}.renamed_from");
+            let e_decl = format!("environments.{e}.renamed_from");
             let mut renames = Vec::new();
             if old_w.is_some() {
-                renames.push(format!("workloads.{w}.renamed_from"));
+                renames.push(w_decl.clone());
             }
             if old_e.is_some() {
-                renames.push(format!("environments.{e}.renamed_from"));
+                renames.push(e_decl.clone());
             }
-            let previous = (old_w.is_some() || old_e.is_some()).then(|| {
-                key_of(&workload_account_name(
-                    old_w.unwrap_or(w),
-                    old_e.unwrap_or(e),
-                    a.region.as_deref(),
-                ))
-            });
+            let key = |w: &str, e: &str| key_of(&workload_account_name(w, e, a.region.as_deref()));
+            let mut previous = Vec::new();
+            if let (Some(ow), Some(oe)) = (old_w, old_e) {
+                previous.push((key(ow, oe), renames.clone()));
+            }
+            if let Some(ow) = old_w {
+                previous.push((key(ow, e), vec![w_decl]));
+            }
+            if let Some(oe) = old_e {
+                previous.push((key(w, oe), vec![e_decl]));
+            }
             Origin {
                 decl: format!("workloads.{w}"),
                 previous,
@@ -109,11 +104,24 @@ fn origin<'a>(bp: &'a Blueprint, a: &Account) -> Origin<'a> {
         }
         AccountKind::Sandbox => Origin {
             decl: a.origin.clone(),
-            previous: None,
+            previous: Vec::new(),
             renames: Vec::new(),
             explicit_email: None,
         },
     }
+}
+
+/// Where the lock's rename history takes `address`: follows `moved` from it (later moves win)
+/// to the end of the chain. The address itself when nothing moved it.
+fn forward(moves: &[Move], address: &str) -> String {
+    let mut at = address.to_string();
+    for _ in 0..moves.len() {
+        match moves.iter().rev().find(|m| m.from == at) {
+            Some(m) if m.to != at => at = m.to.clone(),
+            _ => break,
+        }
+    }
+    at
 }
 
 /// Resource addresses the configuration declares.
@@ -154,18 +162,23 @@ fn live_moves(moves: Vec<Move>, declared: &HashSet<String>) -> Vec<Move> {
     out
 }
 
-/// Reconciles the blueprint's accounts, OUs and policies with its lock.
+/// Reconciles the blueprint's accounts, OUs and policies with its lock. `next` is left empty:
+/// [`finish`] fills it from the finished model.
 pub fn reconcile(
     loaded: &Loaded,
     accounts: &[Account],
     ous: &[Ou],
     policies: &[Policy],
-) -> Reconciled {
+    options: RunOptions,
+) -> LockPlan {
     let bp = &loaded.blueprint;
     let src = &loaded.source;
     let empty = Lock::new();
     let lock = loaded.lock.as_ref().unwrap_or(&empty);
-    let mut r = Reconciled::default();
+    let mut r = LockPlan {
+        had_lock: loaded.lock.is_some(),
+        ..LockPlan::default()
+    };
     let present: HashSet<&str> = accounts.iter().map(|a| a.key.as_str()).collect();
     let pattern = &bp.organization.email;
 
@@ -173,47 +186,83 @@ pub fn reconcile(
     let mut declarations: IndexMap<String, bool> = IndexMap::new();
     let mut kept: Vec<String> = Vec::new();
     let mut inherited: HashSet<String> = HashSet::new();
+    // Locked key → the account that inherits it in this edit.
+    let mut claimed: IndexMap<String, String> = IndexMap::new();
 
     for a in accounts {
         let o = origin(bp, a);
+        if let Some(e) = o.explicit_email {
+            r.explicit_emails.insert(a.key.clone(), e.to_string());
+        }
         let derived = email_for(pattern, &a.name);
         for d in &o.renames {
             declarations.entry(d.clone()).or_insert(false);
         }
-        let (locked, from) = if let Some(l) = lock.accounts.get(&a.key) {
-            // A rename generated before: the lock remembers it.
-            let done = o.previous.as_deref().is_some_and(|prev| {
-                lock.moved
-                    .iter()
-                    .any(|m| m.from == account_address(prev) && m.to == account_address(&a.key))
-            });
-            if done {
-                for d in &o.renames {
+        // A declaration was generated before when the lock's history moved one of the keys it
+        // stands for.
+        for (prev, decls) in &o.previous {
+            if lock.moved.iter().any(|m| m.from == account_address(prev)) {
+                for d in decls {
                     declarations.insert(d.clone(), true);
                 }
             }
+        }
+        let (locked, from) = if let Some(l) = lock.accounts.get(&a.key) {
             (Some(l), None)
-        } else if let Some(prev) = o.previous.as_deref()
-            && let Some(l) = lock.accounts.get(prev)
-        {
-            for d in &o.renames {
-                declarations.insert(d.clone(), true);
-            }
-            if present.contains(prev) {
-                r.diagnostics.push(
-                    Diagnostic::error(format!(
-                        "account `{}` is declared renamed from `{prev}`, but `{prev}` is still in the blueprint",
-                        a.key
-                    ))
-                    .at_value(src, &o.renames[0])
-                    .with_help("a rename moves the account: remove the old entry, or drop `renamed_from`"),
-                );
-                (None, None)
-            } else {
-                (Some(l), Some(prev.to_string()))
-            }
         } else {
-            (None, None)
+            // The first previous key that the lock (through its rename history) still holds
+            // and that no declared account claims.
+            let mut found = None;
+            let mut still_declared = None;
+            for (prev, decls) in &o.previous {
+                let at = forward(&lock.moved, &account_address(prev));
+                let Some(k) = at.strip_prefix(&format!("{ACCOUNT}.")) else {
+                    continue;
+                };
+                let Some(l) = lock.accounts.get(k) else {
+                    continue;
+                };
+                if present.contains(k) {
+                    still_declared.get_or_insert((k.to_string(), decls.clone()));
+                    continue;
+                }
+                if let Some(other) = claimed.get(k) {
+                    r.diagnostics.push(
+                        Diagnostic::error(format!(
+                            "accounts `{other}` and `{}` both inherit `{k}` from landform.lock",
+                            a.key
+                        ))
+                        .at_value(src, &decls[0])
+                        .with_help("one account can be renamed only once: fix the `renamed_from` declarations"),
+                    );
+                    found = Some((None, None));
+                    break;
+                }
+                for d in decls {
+                    declarations.insert(d.clone(), true);
+                }
+                claimed.insert(k.to_string(), a.key.clone());
+                found = Some((Some(l), Some(k.to_string())));
+                break;
+            }
+            match (found, still_declared) {
+                (Some(f), _) => f,
+                (None, Some((prev, decls))) => {
+                    for d in &decls {
+                        declarations.insert(d.clone(), true);
+                    }
+                    r.diagnostics.push(
+                        Diagnostic::error(format!(
+                            "account `{}` is declared renamed from `{prev}`, but `{prev}` is still in the blueprint",
+                            a.key
+                        ))
+                        .at_value(src, &decls[0])
+                        .with_help("a rename moves the account: remove the old entry, or drop `renamed_from`"),
+                    );
+                    (None, None)
+                }
+                (None, None) => (None, None),
+            }
         };
         let Some(locked) = locked else {
             if let Some(e) = o.explicit_email {
@@ -310,20 +359,22 @@ pub fn reconcile(
         };
         let path = format!("organizational_units.{}.renamed_from", ou.key);
         if lock.organizational_units.contains_key(&ou.key) {
-            let done = lock
-                .moved
-                .iter()
-                .any(|m| m.from == ou_address(old) && m.to == ou_address(&ou.key));
+            let done = lock.moved.iter().any(|m| m.from == ou_address(old));
             if !done {
                 declarations.insert(path, false);
             }
             continue;
         }
-        if lock.organizational_units.contains_key(old) && !bp.organizational_units.contains_key(old)
+        // Through the lock's history: an OU renamed before with its `renamed_from` kept.
+        let at = forward(&lock.moved, &ou_address(old));
+        let prev = at.strip_prefix(&format!("{OU}.")).unwrap_or(old);
+        if lock.organizational_units.contains_key(prev)
+            && !bp.organizational_units.contains_key(prev)
+            && !r.ou_renamed.values().any(|v| v == prev)
         {
-            r.ou_renamed.insert(ou.key.clone(), old.to_string());
+            r.ou_renamed.insert(ou.key.clone(), prev.to_string());
             r.new_moves.push(Move {
-                from: ou_address(old),
+                from: ou_address(prev),
                 to: ou_address(&ou.key),
             });
         } else {
@@ -370,7 +421,7 @@ pub fn reconcile(
             continue;
         }
         let closing = bp.close_on_removal.iter().any(|k| key_of(k) == *key);
-        if lock.allow_removal {
+        if options.allow_removal {
             if closing && locked.close_on_deletion {
                 r.closed.push(key.clone());
             } else if closing {
@@ -388,6 +439,7 @@ pub fn reconcile(
                 );
             } else {
                 r.removed.insert(key.clone(), locked.clone());
+                r.newly_removed.push(key.clone());
             }
             continue;
         }
@@ -499,10 +551,9 @@ fn suggestion(
     (section.to_string(), REMOVAL_HELP.to_string())
 }
 
-/// The lock to write after generating `model` from `loaded`.
-pub fn next(loaded: &Loaded, model: &Model) -> Lock {
+/// The lock to write after generating `model` from `loaded` with plan `r`.
+fn next(loaded: &Loaded, model: &Model, r: &LockPlan) -> Lock {
     let old = loaded.lock.clone().unwrap_or_default();
-    let r = reconcile(loaded, &model.accounts, &model.ous, &model.policies);
     let mut lock = Lock::new();
     lock.email_pattern = Some(loaded.blueprint.organization.email.clone());
     lock.organization = old.organization.clone();
@@ -553,15 +604,15 @@ pub fn next(loaded: &Loaded, model: &Model) -> Lock {
         let id = old.permission_sets.get(&ps.key).and_then(|l| l.id.clone());
         lock.permission_sets.insert(ps.key.clone(), LockedId { id });
     }
-    lock.moved = r.moved;
-    lock.removed = r.removed;
+    lock.moved = r.moved.clone();
+    lock.removed = r.removed.clone();
     lock
 }
 
 /// A permission set key that appeared while another left the lock: if it is a rename, Terraform
 /// recreates the permission set, every assignment of it and the roles behind them. A warning,
 /// located at each new permission set.
-pub fn permission_set_renames(loaded: &Loaded, model: &Model) -> Vec<Diagnostic> {
+fn permission_set_renames(loaded: &Loaded, model: &Model) -> Vec<Diagnostic> {
     let Some(lock) = &loaded.lock else {
         return Vec::new();
     };
@@ -597,18 +648,23 @@ pub fn names<'a>(keys: impl IntoIterator<Item = &'a String>) -> String {
     list(keys.into_iter().map(String::as_str))
 }
 
-/// Applies the lock to a freshly expanded model: emails, `moved`, `removed` and `import`
-/// blocks, `close_on_deletion`. Called by `expand`.
-pub fn apply(loaded: &Loaded, model: &mut Model) {
+/// Applies the plan's emails and `close_on_deletion` to freshly expanded accounts (before
+/// anything reads their emails). Called by `expand`.
+pub fn apply_emails(loaded: &Loaded, plan: &LockPlan, accounts: &mut [Account]) {
     let bp = &loaded.blueprint;
-    let r = reconcile(loaded, &model.accounts, &model.ous, &model.policies);
-    for a in &mut model.accounts {
-        if let Some(e) = r.emails.get(&a.key) {
+    for a in accounts {
+        if let Some(e) = plan.emails.get(&a.key) {
             a.email = e.clone();
         }
         a.close_on_deletion = bp.close_on_removal.iter().any(|k| key_of(k) == a.key);
     }
-    model.moved = r
+}
+
+/// Finishes the plan on the expanded model: the model's `moved`, `removed` and `import` blocks,
+/// the next lock and the permission set warnings; then the model carries the plan. Called by
+/// `expand`, last.
+pub fn finish(loaded: &Loaded, model: &mut Model, mut plan: LockPlan) {
+    model.moved = plan
         .moved
         .iter()
         .map(|m| Moved {
@@ -616,19 +672,23 @@ pub fn apply(loaded: &Loaded, model: &mut Model) {
             to: m.to.clone(),
         })
         .collect();
-    model.removed = r
+    model.removed = plan
         .removed
         .keys()
         .map(|k| Removed {
             from: account_address(k),
         })
         .collect();
-    model.imports = imports(loaded.lock.as_ref(), &r, model);
+    model.imports = imports(loaded.lock.as_ref(), &plan, model);
+    plan.next = next(loaded, model, &plan);
+    plan.diagnostics
+        .extend(permission_set_renames(loaded, model));
+    model.lock = plan;
 }
 
 /// Import blocks for every declared object whose id the lock knows (not renamed in this edit:
 /// those are in the state already). An import of an object already in the state is a no-op.
-fn imports(lock: Option<&Lock>, r: &Reconciled, model: &Model) -> Vec<Import> {
+fn imports(lock: Option<&Lock>, r: &LockPlan, model: &Model) -> Vec<Import> {
     let Some(lock) = lock else {
         return Vec::new();
     };
@@ -677,4 +737,230 @@ fn imports(lock: Option<&Lock>, r: &Reconciled, model: &Model) -> Vec<Import> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::diagnostic::Severity;
+
+    const BASE: &str = r#"version: 1
+organization: { name: t, email: "aws+{account}@example.com", home_region: eu-west-1 }
+environments:
+  dev: { ou: nonprod }
+  prod: { ou: prod }
+workloads:
+  app: { environments: [dev, prod] }
+accounts:
+  security: { ou: security }
+organizational_units:
+  security: { name: Security }
+  nonprod: { name: NonProd }
+  prod: { name: Prod }
+"#;
+
+    /// Expands `bp` against `lock` (validation must pass) and returns the model.
+    fn run(bp: &str, lock: Option<&Lock>, allow_removal: bool) -> Model {
+        let mut loaded = crate::load::load_str(Path::new("landform.yaml"), bp).expect("loads");
+        let diags = crate::validate::blueprint(&loaded);
+        assert!(!diags.iter().any(Diagnostic::is_error), "{diags:?}");
+        loaded.lock = lock.cloned();
+        crate::expand::expand(&loaded, RunOptions { allow_removal })
+    }
+
+    fn errors(m: &Model) -> Vec<String> {
+        m.lock
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| d.message.clone())
+            .collect()
+    }
+
+    fn emails(m: &Model) -> Vec<(String, String)> {
+        m.accounts
+            .iter()
+            .map(|a| (a.key.clone(), a.email.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn without_a_lock_every_account_takes_the_pattern_and_the_next_lock_records_it() {
+        let m = run(BASE, None, false);
+        assert!(!m.lock.had_lock);
+        assert!(errors(&m).is_empty());
+        assert!(m.lock.emails.is_empty());
+        assert_eq!(
+            m.lock.next.accounts["app_dev"].email,
+            "aws+app-dev@example.com"
+        );
+        assert_eq!(m.lock.next.accounts.len(), 3);
+        assert_eq!(
+            m.lock.next.email_pattern.as_deref(),
+            Some("aws+{account}@example.com")
+        );
+        assert!(m.moved.is_empty() && m.removed.is_empty() && m.imports.is_empty());
+        // Round trip: the next lock parses back to itself.
+        let text = m.lock.next.to_text();
+        assert_eq!(parse_lock(&text), m.lock.next);
+    }
+
+    fn parse_lock(text: &str) -> Lock {
+        super::super::parse(Path::new("landform.lock"), text).expect("lock parses")
+    }
+
+    #[test]
+    fn a_pattern_change_keeps_locked_emails_and_gives_new_accounts_the_new_one() {
+        let first = run(BASE, None, false);
+        let bp = BASE
+            .replace("aws+{account}@example.com", "cloud+{account}@example.org")
+            .replace(
+                "app: { environments: [dev, prod] }",
+                "app: { environments: [dev, prod] }\n  web: { environments: [dev] }",
+            );
+        let m = run(&bp, Some(&first.lock.next), false);
+        assert!(errors(&m).is_empty(), "{:?}", errors(&m));
+        let e = emails(&m);
+        assert!(e.contains(&("app_dev".into(), "aws+app-dev@example.com".into())));
+        assert!(e.contains(&("web_dev".into(), "cloud+web-dev@example.org".into())));
+        assert!(
+            m.lock
+                .diagnostics
+                .iter()
+                .any(|d| d.message.contains("keep the root email in landform.lock"))
+        );
+    }
+
+    #[test]
+    fn a_declared_workload_rename_inherits_emails_ids_and_writes_moves() {
+        let mut lock = run(BASE, None, false).lock.next;
+        lock.accounts["app_dev"].id = Some("111111111111".into());
+        let bp = BASE.replace("  app: {", "  shop: { renamed_from: app,");
+        let m = run(&bp, Some(&lock), false);
+        assert!(errors(&m).is_empty(), "{:?}", errors(&m));
+        assert_eq!(m.lock.renamed["shop_dev"], "app_dev");
+        assert_eq!(
+            m.account("shop_dev").unwrap().email,
+            "aws+app-dev@example.com"
+        );
+        assert_eq!(
+            m.lock.next.accounts["shop_dev"].id.as_deref(),
+            Some("111111111111")
+        );
+        assert!(m.lock.new_moves.contains(&Move {
+            from: account_address("app_dev"),
+            to: account_address("shop_dev"),
+        }));
+        // Not imported: the renamed account is already in the state under its old address.
+        assert!(m.imports.iter().all(|i| !i.to.ends_with("shop_dev")));
+        // A second run with the rename kept: no new move, the history stays.
+        let again = run(&bp, Some(&m.lock.next), false);
+        assert!(errors(&again).is_empty());
+        assert!(again.lock.new_moves.is_empty());
+        assert_eq!(again.lock.moved, m.lock.moved);
+        assert_eq!(again.lock.next, m.lock.next);
+        assert!(
+            !again
+                .lock
+                .diagnostics
+                .iter()
+                .any(|d| d.message.contains("names nothing")),
+            "{:?}",
+            again.lock.diagnostics
+        );
+    }
+
+    #[test]
+    fn renames_compose_across_runs_with_renamed_from_kept() {
+        let lock = run(BASE, None, false).lock.next;
+        let w = BASE.replace("  app: {", "  shop: { renamed_from: app,");
+        let m1 = run(&w, Some(&lock), false);
+        assert!(errors(&m1).is_empty(), "{:?}", errors(&m1));
+        let we = w
+            .replace(
+                "  dev: { ou: nonprod }",
+                "  development: { ou: nonprod, renamed_from: dev }",
+            )
+            .replace("[dev, prod]", "[development, prod]");
+        let m2 = run(&we, Some(&m1.lock.next), false);
+        assert!(errors(&m2).is_empty(), "{:?}", errors(&m2));
+        assert_eq!(m2.lock.renamed["shop_development"], "shop_dev");
+        assert_eq!(
+            m2.account("shop_development").unwrap().email,
+            "aws+app-dev@example.com"
+        );
+        // Both renames at once, from the first lock, give the same emails.
+        let m2b = run(&we, Some(&lock), false);
+        assert!(errors(&m2b).is_empty(), "{:?}", errors(&m2b));
+        assert_eq!(m2b.lock.renamed["shop_development"], "app_dev");
+        assert_eq!(emails(&m2b), emails(&m2));
+        // Every renamed_from matched something: no warning.
+        for m in [&m2, &m2b] {
+            assert!(
+                !m.lock
+                    .diagnostics
+                    .iter()
+                    .any(|d| d.message.contains("names nothing")),
+                "{:?}",
+                m.lock.diagnostics
+            );
+        }
+    }
+
+    #[test]
+    fn an_undeclared_disappearance_is_an_error_and_the_flag_removes_it() {
+        let lock = run(BASE, None, false).lock.next;
+        let bp = BASE.replace("[dev, prod]", "[dev]");
+        let m = run(&bp, Some(&lock), false);
+        assert_eq!(errors(&m).len(), 1, "{:?}", errors(&m));
+        assert!(errors(&m)[0].contains("`app_prod`"));
+        let m = run(&bp, Some(&lock), true);
+        assert!(errors(&m).is_empty());
+        assert_eq!(m.lock.newly_removed, vec!["app_prod".to_string()]);
+        assert!(m.lock.next.removed.contains_key("app_prod"));
+        assert_eq!(m.removed[0].from, account_address("app_prod"));
+        // The removal is remembered without the flag.
+        let again = run(&bp, Some(&m.lock.next), false);
+        assert!(errors(&again).is_empty());
+        assert!(again.lock.newly_removed.is_empty());
+        assert!(again.lock.removed.contains_key("app_prod"));
+    }
+
+    #[test]
+    fn a_name_change_that_follows_the_pattern_is_refused() {
+        let lock = run(BASE, None, false).lock.next;
+        let bp = BASE.replace(
+            "security: { ou: security }",
+            "security: { ou: security, name: sec }",
+        );
+        let m = run(&bp, Some(&lock), false);
+        assert_eq!(errors(&m).len(), 1, "{:?}", m.lock.diagnostics);
+        assert!(errors(&m)[0].contains("would change"));
+        // The lock's email is kept regardless.
+        assert_eq!(
+            m.account("security").unwrap().email,
+            "aws+security@example.com"
+        );
+    }
+
+    #[test]
+    fn live_moves_keep_chains_that_end_at_a_declared_resource() {
+        let mv = |f: &str, t: &str| Move {
+            from: account_address(f),
+            to: account_address(t),
+        };
+        let declared: HashSet<String> = [account_address("c")].into_iter().collect();
+        let moves = vec![mv("a", "b"), mv("b", "c"), mv("x", "y"), mv("a", "b")];
+        assert_eq!(
+            live_moves(moves, &declared),
+            vec![mv("a", "b"), mv("b", "c")]
+        );
+        // A move whose `from` is declared again is dropped (Terraform refuses it).
+        let declared: HashSet<String> = [account_address("a"), account_address("b")]
+            .into_iter()
+            .collect();
+        assert_eq!(live_moves(vec![mv("a", "b")], &declared), vec![]);
+    }
 }

@@ -44,6 +44,9 @@ pub struct Model {
     pub dns: Option<network::Dns>,
     /// The foundation stacks, in the order to apply after organization/ and identity-center/.
     pub stacks: Vec<Stack>,
+    /// What reconciling with `landform.lock` decided (computed once, in `expand`).
+    #[serde(skip)]
+    pub lock: crate::lock::LockPlan,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -149,7 +149,7 @@ fn merged(
     substitutions.sort();
     substitutions.dedup();
     Policy {
-        key: crate::expand::key_of(name),
+        key: crate::naming::key_of(name),
         name: name.to_string(),
         kind,
         aws_type: kind.aws_name().to_string(),

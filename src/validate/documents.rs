@@ -4,9 +4,10 @@
 //! the blueprint line the policy comes from.
 
 use crate::diagnostic::{Diagnostic, did_you_mean, list, unknown_help};
-use crate::expand::{self, key_of};
+use crate::expand;
 use crate::load::Loaded;
 use crate::model::{Model, Policy, PolicySource};
+use crate::naming::key_of;
 use crate::orgpolicy::{lint, placeholders};
 use crate::regions;
 

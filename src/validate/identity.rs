@@ -5,36 +5,13 @@ use std::collections::HashMap;
 
 use crate::blueprint::AccountSelector;
 use crate::diagnostic::{Diagnostic, did_you_mean, unknown_help};
-use crate::expand::identity_center::{ident, select};
-use crate::expand::key_of;
 use crate::load::Loaded;
 use crate::model::Model;
 use crate::model::identity_center::MANAGEMENT;
+use crate::naming::{ident, key_of, select, session_minutes};
 
 /// AWS's limit on a permission set's inline policy, in characters after minification.
 pub const INLINE_POLICY_MAX: usize = 32_768;
-
-/// Parses a session duration (`1h`, `90m`, `1h30m`) into minutes.
-pub fn session_minutes(text: &str) -> Option<u32> {
-    let mut total = 0u32;
-    let mut num = String::new();
-    let mut any = false;
-    for c in text.trim().chars() {
-        if c.is_ascii_digit() {
-            num.push(c);
-        } else {
-            let n: u32 = num.parse().ok()?;
-            num.clear();
-            total = total.checked_add(match c {
-                'h' => n.checked_mul(60)?,
-                'm' => n,
-                _ => return None,
-            })?;
-            any = true;
-        }
-    }
-    (num.is_empty() && any).then_some(total)
-}
 
 /// IAM names: letters, digits and `+=,.@_-`.
 fn iam_name(s: &str) -> bool {

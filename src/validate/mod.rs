@@ -45,11 +45,6 @@ pub fn model(loaded: &Loaded, model: &Model) -> Vec<Diagnostic> {
     documents::check_model(loaded, model, &mut out);
     identity::check_model(loaded, model, &mut out);
     network::check_model(loaded, model, &mut out);
-    let lock =
-        crate::lock::reconcile::reconcile(loaded, &model.accounts, &model.ous, &model.policies);
-    out.extend(lock.diagnostics);
-    out.extend(crate::lock::reconcile::permission_set_renames(
-        loaded, model,
-    ));
+    out.extend(model.lock.diagnostics.iter().cloned());
     out
 }

@@ -3,11 +3,12 @@
 //! ids, and domain names (RFC 1035 lengths).
 
 use crate::diagnostic::{Diagnostic, unknown_help};
+use crate::expand::allowed_regions;
 use crate::expand::network::{delegated_name, network_regions};
-use crate::expand::{allowed_regions, key_of};
 use crate::load::Loaded;
 use crate::model::Model;
 use crate::model::network::{Cidr, CidrError};
+use crate::naming::key_of;
 
 use super::foundation::account_ref;
 

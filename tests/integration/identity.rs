@@ -5,7 +5,7 @@ use std::path::Path;
 
 use landform::expand::identity_center::{iso_duration, managed_arn, policy_ref};
 use landform::model::Model;
-use landform::validate::identity::session_minutes;
+use landform::naming::session_minutes;
 
 use crate::fixture::{Fixture, preset};
 

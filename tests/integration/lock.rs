@@ -4,13 +4,13 @@
 use crate::fixture::{Fixture, preset};
 use crate::tools;
 
-fn minimal() -> Fixture {
+pub(crate) fn minimal() -> Fixture {
     let f = Fixture::with_blueprint(preset("minimal"));
     f.run_ok(&["generate"]);
     f
 }
 
-fn edit(f: &Fixture, pairs: &[(&str, &str)]) {
+pub(crate) fn edit(f: &Fixture, pairs: &[(&str, &str)]) {
     let mut text = f.read("landform.yaml");
     for (from, to) in pairs {
         assert!(text.contains(from), "blueprint has no `{from}`");
@@ -190,6 +190,119 @@ fn renames_chain_across_edits() {
     assert!(f.read("terraform/organization/accounts.tf").contains(
         "  name              = \"store-dev\"\n  email             = \"aws+app-dev@example.com\""
     ));
+}
+
+/// The reported bug: a workload renamed with `renamed_from` kept in place, then an environment
+/// renamed, was "`shop_development` is in landform.lock but no longer in the blueprint".
+#[test]
+fn renames_compose_with_earlier_renamed_from_kept() {
+    let f = minimal();
+    edit(&f, &[("  app: {", "  shop: { renamed_from: app,")]);
+    f.run_ok(&["generate"]);
+    edit(
+        &f,
+        &[
+            (
+                "  dev:  { ou: nonprod }",
+                "  development: { ou: nonprod, renamed_from: dev }",
+            ),
+            (
+                "environments: [dev, prod]",
+                "environments: [development, prod]",
+            ),
+            ("environments: [dev] }", "environments: [development] }"),
+        ],
+    );
+    let o = f.run_ok(&["generate"]);
+    assert!(!o.stderr.contains("names nothing"), "{}", o.text());
+    let accounts = f.read("terraform/organization/accounts.tf");
+    assert!(
+        accounts.contains(
+            "  name              = \"shop-development\"\n  email             = \"aws+app-dev@example.com\""
+        ),
+        "{accounts}"
+    );
+    let moved_tf = f.read("terraform/organization/moved.tf");
+    for (from, to) in [("app_dev", "shop_dev"), ("shop_dev", "shop_development")] {
+        assert!(
+            moved_tf.contains(&moved(
+                &format!("aws_organizations_account.{from}"),
+                &format!("aws_organizations_account.{to}")
+            )),
+            "{moved_tf}"
+        );
+    }
+    // Then the OU the environment lives in, and the workload again, every renamed_from kept.
+    edit(
+        &f,
+        &[
+            (
+                "  nonprod:   { name: NonProd,",
+                "  non_production: { renamed_from: nonprod, name: NonProd,",
+            ),
+            (
+                "{ ou: nonprod, renamed_from",
+                "{ ou: non_production, renamed_from",
+            ),
+        ],
+    );
+    f.run_ok(&["generate"]);
+    edit(
+        &f,
+        &[(
+            "  shop: { renamed_from: app,",
+            "  store: { renamed_from: shop,",
+        )],
+    );
+    let o = f.run_ok(&["generate"]);
+    assert!(!o.stderr.contains("names nothing"), "{}", o.text());
+    let accounts = f.read("terraform/organization/accounts.tf");
+    assert!(
+        accounts.contains(
+            "  name              = \"store-development\"\n  email             = \"aws+app-dev@example.com\""
+        ),
+        "{accounts}"
+    );
+    assert!(
+        accounts.contains(
+            "  name              = \"store-prod\"\n  email             = \"aws+app-prod@example.com\""
+        ),
+        "{accounts}"
+    );
+    // Stable: generating again changes nothing.
+    assert_eq!(f.run(&["generate", "--check"]).code, 0);
+}
+
+/// A rename declared with a stale `renamed_from` (naming a key the lock's history already moved
+/// on) still finds the account through the history.
+#[test]
+fn a_stale_renamed_from_follows_the_lock_history() {
+    let f = minimal();
+    edit(&f, &[("  app: {", "  shop: { renamed_from: app,")]);
+    f.run_ok(&["generate"]);
+    edit(
+        &f,
+        &[(
+            "  shop: { renamed_from: app,",
+            "  store: { renamed_from: app,",
+        )],
+    );
+    f.run_ok(&["generate"]);
+    let accounts = f.read("terraform/organization/accounts.tf");
+    assert!(
+        accounts.contains(
+            "  name              = \"store-dev\"\n  email             = \"aws+app-dev@example.com\""
+        ),
+        "{accounts}"
+    );
+    let moved_tf = f.read("terraform/organization/moved.tf");
+    assert!(
+        moved_tf.contains(&moved(
+            "aws_organizations_account.shop_dev",
+            "aws_organizations_account.store_dev"
+        )),
+        "{moved_tf}"
+    );
 }
 
 #[test]

@@ -5,6 +5,7 @@ mod tools;
 
 mod cli;
 mod foundation;
+mod gate;
 mod generate;
 mod identity;
 mod lock;
