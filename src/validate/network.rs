@@ -463,18 +463,24 @@ pub fn check_model(loaded: &Loaded, model: &Model, out: &mut Vec<Diagnostic>) {
                 )),
             );
         }
-        'capacity: for r in net.regions.iter().filter(|r| r.fits) {
-            for p in r.pools.iter().filter(|p| p.fits && p.needed > p.capacity) {
-                let path = if n.environments.contains_key(&p.environment) {
-                    format!("network.environments.{}", p.environment)
-                } else if sizes.environment.is_some() {
-                    "network.sizes.environment".to_string()
-                } else if sizes.vpc.is_some() {
-                    "network.sizes.vpc".to_string()
-                } else {
-                    "network.cidr".to_string()
-                };
-                out.push(
+        // The first pool short of room is enough to act on.
+        let short = net.regions.iter().filter(|r| r.fits).find_map(|r| {
+            r.pools
+                .iter()
+                .find(|p| p.fits && p.needed > p.capacity)
+                .map(|p| (r, p))
+        });
+        if let Some((r, p)) = short {
+            let path = if n.environments.contains_key(&p.environment) {
+                format!("network.environments.{}", p.environment)
+            } else if sizes.environment.is_some() {
+                "network.sizes.environment".to_string()
+            } else if sizes.vpc.is_some() {
+                "network.sizes.vpc".to_string()
+            } else {
+                "network.cidr".to_string()
+            };
+            out.push(
                     Diagnostic::error(format!(
                         "the `{}` pool in {} ({}) holds {} VPC(s) of /{}, but its {} account(s) need {}",
                         p.environment, r.region, p.cidr, p.capacity, net.vpc_prefix, p.accounts, p.needed
@@ -490,8 +496,6 @@ pub fn check_model(loaded: &Loaded, model: &Model, out: &mut Vec<Diagnostic>) {
                         ))
                     )),
                 );
-                break 'capacity;
-            }
         }
         if let Some(e) = net.regions.iter().find_map(|r| r.egress.as_ref())
             && let Some(az) = e.azs.first()

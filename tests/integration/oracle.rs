@@ -70,13 +70,9 @@ pub fn write_model(f: &Fixture, blueprint: &str, to: &str) {
     f.write(to, &serde_json::to_string_pretty(&model).unwrap());
 }
 
-/// Runs the harness over the stacks of `tree` present in the fixture; returns its output.
-pub fn run_oracle(py: &Path, f: &Fixture, tree: &str, model: &str) -> (bool, String) {
-    run_oracle_except(py, f, tree, model, &[])
-}
-
-/// [`run_oracle`] leaving out the stacks in `except` (applied by another test already).
-pub fn run_oracle_except(
+/// Runs the harness over the stacks of `tree` present in the fixture, leaving out the stacks in
+/// `except` (applied by another test already); returns its output.
+pub fn run_oracle(
     py: &Path,
     f: &Fixture,
     tree: &str,
@@ -120,7 +116,7 @@ fn apply_fixture_except(test: &str, f: Fixture, except: &[&str]) {
     let Some(py) = available(test) else { return };
     f.run_ok(&["generate"]);
     write_model(&f, "landform.yaml", "model.json");
-    let (ok, text) = run_oracle_except(&py, &f, "terraform", "model.json", except);
+    let (ok, text) = run_oracle(&py, &f, "terraform", "model.json", except);
     eprintln!("{test}:\n{text}");
     assert!(ok, "{test}: the oracle failed:\n{text}");
     assert!(text.contains("ORACLE: PASS"), "{text}");
