@@ -1,8 +1,9 @@
 //! Errors and warnings about the user's input, rendered with the offending source line and a
 //! caret under the token, the way compilers do.
 
-use std::fmt::{self, Write};
+use std::fmt;
 
+use crate::output::printable;
 use crate::source::{Source, Span};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -20,6 +21,8 @@ pub struct Diagnostic {
     pub location: Option<(String, Span)>,
     /// The source line, kept so the diagnostic renders without the source at hand.
     pub snippet: Option<String>,
+    /// Related context, such as where a duplicated key first appears.
+    pub note: Option<String>,
     /// What to do about it.
     pub help: Option<String>,
 }
@@ -31,6 +34,7 @@ impl Diagnostic {
             message: message.into(),
             location: None,
             snippet: None,
+            note: None,
             help: None,
         }
     }
@@ -73,6 +77,11 @@ impl Diagnostic {
         self.at(source, span)
     }
 
+    pub fn with_note(mut self, note: impl Into<String>) -> Diagnostic {
+        self.note = Some(note.into());
+        self
+    }
+
     pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
         self.help = Some(help.into());
         self
@@ -102,29 +111,73 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        writeln!(f, "{label}: {}", self.message)?;
+        writeln!(f, "{label}: {}", printable(&self.message))?;
         if let Some((file, span)) = &self.location {
             let num = span.line.to_string();
             let pad = " ".repeat(num.len());
-            writeln!(f, "{pad}--> {file}:{}:{}", span.line, span.column)?;
+            writeln!(
+                f,
+                "{pad}--> {}:{}:{}",
+                printable(file),
+                span.line,
+                span.column
+            )?;
             if let Some(line) = &self.snippet {
+                let (shown, caret) = excerpt(line, *span);
                 writeln!(f, "{pad} |")?;
-                writeln!(f, "{num} | {}", line.replace('\t', " "))?;
-                let width = line.chars().count();
-                let start = span.column.saturating_sub(1).min(width);
-                let len = span.len.min(width.saturating_sub(start)).max(1);
-                let mut caret = String::new();
-                let _ = write!(caret, "{}{}", " ".repeat(start), "^".repeat(len));
+                writeln!(f, "{num} | {shown}")?;
                 writeln!(f, "{pad} | {caret}")?;
             }
-            if let Some(help) = &self.help {
-                writeln!(f, "{pad} = help: {help}")?;
+            if let Some(note) = &self.note {
+                writeln!(f, "{pad} = note: {}", printable(note))?;
             }
-        } else if let Some(help) = &self.help {
-            writeln!(f, "  = help: {help}")?;
+            if let Some(help) = &self.help {
+                writeln!(f, "{pad} = help: {}", printable(help))?;
+            }
+        } else {
+            if let Some(note) = &self.note {
+                writeln!(f, "  = note: {}", printable(note))?;
+            }
+            if let Some(help) = &self.help {
+                writeln!(f, "  = help: {}", printable(help))?;
+            }
         }
         Ok(())
     }
+}
+
+/// The longest source line shown whole; a longer one is cut to a window around the caret.
+const SNIPPET_WIDTH: usize = 100;
+
+/// The source line as shown (escaped by [`printable`], tabs as spaces, cut around the span when
+/// long) and the caret line under the span.
+fn excerpt(line: &str, span: Span) -> (String, String) {
+    let chars: Vec<char> = line
+        .chars()
+        .map(|c| if c == '\t' { ' ' } else { c })
+        .collect();
+    let width = chars.len();
+    let start = span.column.saturating_sub(1).min(width);
+    let len = span.len.min(width.saturating_sub(start)).max(1);
+    let (from, to) = if width <= SNIPPET_WIDTH {
+        (0, width)
+    } else {
+        let from = start.saturating_sub(SNIPPET_WIDTH / 3);
+        (from, (from + SNIPPET_WIDTH).min(width))
+    };
+    let len = len.min(to.saturating_sub(start)).max(1);
+    let text = |a: usize, b: usize| printable(&chars[a..b].iter().collect::<String>()).into_owned();
+    let lead = if from > 0 { "…" } else { "" };
+    let trail = if to < width { "…" } else { "" };
+    let before = format!("{lead}{}", text(from, start));
+    let token = text(start, (start + len).min(to));
+    let shown = format!("{before}{token}{}{trail}", text((start + len).min(to), to));
+    let caret = format!(
+        "{}{}",
+        " ".repeat(before.chars().count()),
+        "^".repeat(token.chars().count().max(1))
+    );
+    (shown, caret)
 }
 
 /// The best match for `word` among `candidates`, if one is close enough to be a likely typo.

@@ -24,7 +24,6 @@ use hcl::{Body, Expression};
 use crate::diagnostic::Diagnostic;
 use crate::lock::LockPlan;
 use crate::lock::reconcile::ACCOUNT;
-use crate::render::split;
 use crate::source::Span;
 
 /// One `aws_organizations_account` resource as written in a `.tf` file.
@@ -67,7 +66,7 @@ pub fn scan<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Accounts
         if !path.ends_with(".tf") {
             continue;
         }
-        for (line, block) in split::top_level(text) {
+        for (line, block) in hclfmt::top_level(text) {
             let head = block.trim_start();
             let wanted = head.starts_with("resource") && head.contains(&format!("\"{ACCOUNT}\""))
                 || head.starts_with("removed")
@@ -231,7 +230,7 @@ pub fn check(
                         old_text,
                     )
                     .with_help(format!(
-                        "{RESTORE}; to replace the account on purpose, set `email: {new_email}` on it in the blueprint"
+                        "{RESTORE}; a template override must write each account's email as the built-in template does (`{{{{ a.email | q }}}}`); to replace the account on purpose, set `email: {new_email}` on it in the blueprint"
                     )),
                 );
             }

@@ -6,6 +6,11 @@
 //! [`naming`] (keys, names, emails) sits below every stage; [`lock::reconcile`] runs once, in
 //! `expand`, and its [`lock::LockPlan`] travels in `model.lock`.
 
+// First, so its `print!` family (escaped, quiet on a closed pipe) shadows the standard macros in
+// every module below.
+#[macro_use]
+pub mod output;
+
 pub mod adopt;
 pub mod blueprint;
 pub mod cli;
@@ -79,8 +84,9 @@ pub fn generate_with(
     templates: Option<&Path>,
     options: RunOptions,
 ) -> Result<Output, Error> {
-    let (model, warnings) = check_with(loaded, options).map_err(Error::Input)?;
+    let (model, mut warnings) = check_with(loaded, options).map_err(Error::Input)?;
     let renderer = Renderer::new(templates).map_err(Error::Template)?;
+    warnings.extend(renderer.warnings().iter().cloned());
     let tree = renderer.render(&model).map_err(Error::Template)?;
     verify::verify(&tree).map_err(Error::Verify)?;
     Ok(Output {

@@ -37,15 +37,23 @@ pub fn load_file(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
                 .with_help("pass the blueprint path, or run `landform init` to create one"),
         ]
     })?;
-    let mut loaded = load_str(path, &text)?;
+    let mut loaded = load_source(Source::new(path, text))?;
     loaded.lock = lockfile::read(&lockfile::path_for(path))?;
     Ok(loaded)
 }
 
 /// Parses blueprint text; `path` is used in messages only.
 pub fn load_str(path: &Path, text: &str) -> Result<Loaded, Vec<Diagnostic>> {
-    let source = Source::new(path, text);
-    match serde_yaml::from_str::<Blueprint>(text) {
+    load_source(Source::new(path, text))
+}
+
+/// Parses an indexed blueprint (the file's text is moved in, not copied: it may be large).
+fn load_source(source: Source) -> Result<Loaded, Vec<Diagnostic>> {
+    let structure = structure_errors(&source);
+    if !structure.is_empty() {
+        return Err(structure);
+    }
+    match serde_yaml::from_str::<Blueprint>(&source.text) {
         Ok(blueprint) => {
             if blueprint.version != 1 {
                 let d = Diagnostic::error(format!(
@@ -66,6 +74,45 @@ pub fn load_str(path: &Path, text: &str) -> Result<Loaded, Vec<Diagnostic>> {
         }
         Err(e) => Err(vec![yaml_error(&source, &e)]),
     }
+}
+
+/// What makes a YAML file unreadable before serde sees it: nesting deeper than
+/// [`MAX_DEPTH`](crate::source::MAX_DEPTH), and keys written twice in one mapping (each located at
+/// the second occurrence, with the first in a note). Empty when the file may be deserialized.
+/// For every YAML input landform reads: the blueprint here, `landform.lock` too.
+pub(crate) fn structure_errors(source: &Source) -> Vec<Diagnostic> {
+    if let Some(span) = source.too_deep() {
+        return vec![
+            Diagnostic::error(format!(
+                "nesting deeper than {} levels",
+                crate::source::MAX_DEPTH
+            ))
+            .at(source, Some(span))
+            .with_help("a landform file needs only a few levels of mappings and lists; this file is damaged or not one"),
+        ];
+    }
+    source
+        .duplicates()
+        .iter()
+        .map(|dup| {
+            let parent = dup.path.strip_suffix(&dup.key).unwrap_or("").trim_end_matches('.');
+            let message = if parent.is_empty() {
+                format!("duplicate key `{}`", dup.key)
+            } else {
+                format!("duplicate key `{}` in `{parent}`", dup.key)
+            };
+            Diagnostic::error(message)
+                .at(source, Some(dup.second))
+                .with_note(format!(
+                    "`{}` is first written at {}:{}:{}",
+                    dup.key,
+                    source.name(),
+                    dup.first.line,
+                    dup.first.column
+                ))
+                .with_help("keep one of the two entries (merge their contents); YAML does not allow a key twice")
+        })
+        .collect()
 }
 
 /// Reads every file the blueprint names, relative to the blueprint's folder.

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::parser::{Event, Parser};
 use yaml_rust2::scanner::Marker;
 
 /// A position in a source file: 1-based line and column, and the length of the token.
@@ -18,28 +18,58 @@ pub struct Span {
     pub len: usize,
 }
 
+/// The deepest nesting of mappings and sequences landform reads. A blueprint needs fewer than ten
+/// levels; the limit stops a hostile file (tens of thousands of levels) before anything recursive
+/// sees it — serde's loader and drop glue would overflow the stack or take gigabytes.
+pub(crate) const MAX_DEPTH: usize = 64;
+
+/// A leading UTF-8 byte order mark, which some Windows editors write; YAML allows it.
+const BOM: char = '\u{feff}';
+
+/// A mapping key written twice in the same mapping. YAML forbids it, and serde would silently keep
+/// one of the two values, so landform reports it (at the second occurrence).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct DuplicateKey {
+    /// The dotted path of the entry (`accounts.security`).
+    pub path: String,
+    /// The key as written.
+    pub key: String,
+    /// Where the key first appears.
+    pub first: Span,
+    /// Where it appears again.
+    pub second: Span,
+}
+
 /// One source file with a path → position index.
 #[derive(Debug, Clone)]
 pub struct Source {
     pub path: PathBuf,
+    /// The text as parsed: the file's text without a leading byte order mark.
     pub text: String,
     values: HashMap<String, Span>,
     keys: HashMap<String, Span>,
+    /// Keys written twice in one mapping, in file order of the second occurrence.
+    duplicates: Vec<DuplicateKey>,
+    /// Where nesting first goes deeper than [`MAX_DEPTH`]; indexing stopped there.
+    too_deep: Option<Span>,
 }
 
 impl Source {
+    /// Indexes `text` (a leading byte order mark is dropped). Never recursive, so any input is
+    /// safe; indexing stops at the first node nested deeper than [`MAX_DEPTH`].
     pub fn new(path: impl Into<PathBuf>, text: impl Into<String>) -> Source {
-        let text = text.into();
-        let mut indexer = Indexer::default();
-        let mut parser = Parser::new_from_str(&text);
-        // A YAML syntax error is reported by serde later with its own position; the index is
-        // best effort and simply stays partial then.
-        let _ = parser.load(&mut indexer, false);
+        let mut text = text.into();
+        if text.starts_with(BOM) {
+            text.drain(..BOM.len_utf8());
+        }
+        let indexer = Indexer::scan(&text);
         Source {
             path: path.into(),
             text,
             values: indexer.values,
             keys: indexer.keys,
+            duplicates: indexer.duplicates,
+            too_deep: indexer.too_deep,
         }
     }
 
@@ -66,11 +96,33 @@ impl Source {
     pub fn line(&self, line: usize) -> Option<&str> {
         self.text.lines().nth(line.checked_sub(1)?)
     }
+
+    /// Every mapping key that appears twice in the same mapping, located at the second
+    /// occurrence with the first's position. Works for any YAML text landform reads (the
+    /// blueprint, `landform.lock`): serde would keep one of the values without a word, so check
+    /// this before deserializing — [`crate::load::structure_errors`] turns it into diagnostics.
+    /// Plain keys are compared as written (`a` and `"a"` are the same key; `1` and `01` are not).
+    pub(crate) fn duplicates(&self) -> &[DuplicateKey] {
+        &self.duplicates
+    }
+
+    /// Where the nesting first goes deeper than [`MAX_DEPTH`], if it does.
+    pub(crate) fn too_deep(&self) -> Option<Span> {
+        self.too_deep
+    }
 }
 
 enum Frame {
-    Map { path: String, key: Option<String> },
-    Seq { path: String, index: usize },
+    Map {
+        path: String,
+        key: Option<String>,
+        /// The keys seen so far in this mapping, for duplicate detection.
+        seen: HashMap<String, Span>,
+    },
+    Seq {
+        path: String,
+        index: usize,
+    },
 }
 
 #[derive(Default)]
@@ -78,6 +130,8 @@ struct Indexer {
     stack: Vec<Frame>,
     values: HashMap<String, Span>,
     keys: HashMap<String, Span>,
+    duplicates: Vec<DuplicateKey>,
+    too_deep: Option<Span>,
 }
 
 fn span(mark: Marker, len: usize) -> Span {
@@ -97,6 +151,34 @@ fn join(parent: &str, key: &str) -> String {
 }
 
 impl Indexer {
+    /// Runs the YAML event parser over `text`, one event at a time (its own `load` recurses
+    /// once per nesting level). A syntax error ends the scan: serde reports it later with its own
+    /// position, and the index simply stays partial.
+    fn scan(text: &str) -> Indexer {
+        let mut indexer = Indexer::default();
+        let mut parser = Parser::new_from_str(text);
+        loop {
+            match parser.next_token() {
+                Ok((Event::StreamEnd, _)) => break,
+                Ok((event, mark)) => {
+                    indexer.on_event(event, mark);
+                    if indexer.stack.len() > MAX_DEPTH {
+                        indexer.too_deep = Some(span(mark, 1));
+                        break;
+                    }
+                }
+                Err(e) => {
+                    // The scanner has its own limit for `[[[…` (it looks ahead past our check).
+                    if e.info().contains("recursion limit") {
+                        indexer.too_deep = Some(span(*e.marker(), 1));
+                    }
+                    break;
+                }
+            }
+        }
+        indexer
+    }
+
     /// The path of the node that starts now, or None when the node is a mapping key.
     fn next_path(&mut self, scalar: Option<&str>, mark: Marker) -> Option<String> {
         match self.stack.last_mut() {
@@ -106,22 +188,34 @@ impl Indexer {
                 *index += 1;
                 Some(p)
             }
-            Some(Frame::Map { path, key }) => match key.take() {
+            Some(Frame::Map { path, key, seen }) => match key.take() {
                 Some(k) => Some(join(path, &k)),
                 None => {
                     // This node is a key.
                     let k = scalar.unwrap_or("?").to_string();
                     let full = join(path, &k);
-                    self.keys.insert(full, span(mark, k.chars().count()));
+                    let at = span(mark, k.chars().count());
+                    if scalar.is_some() {
+                        if let Some(first) = seen.get(&k) {
+                            self.duplicates.push(DuplicateKey {
+                                path: full.clone(),
+                                key: k.clone(),
+                                first: *first,
+                                second: at,
+                            });
+                        } else {
+                            seen.insert(k.clone(), at);
+                        }
+                    }
+                    // The first occurrence stays the indexed one (both are reported).
+                    self.keys.entry(full).or_insert(at);
                     *key = Some(k);
                     None
                 }
             },
         }
     }
-}
 
-impl MarkedEventReceiver for Indexer {
     fn on_event(&mut self, ev: Event, mark: Marker) {
         match ev {
             Event::Scalar(value, ..) => {
@@ -130,14 +224,18 @@ impl MarkedEventReceiver for Indexer {
                 }
             }
             Event::Alias(_) => {
-                if let Some(path) = self.next_path(Some("*"), mark) {
+                if let Some(path) = self.next_path(None, mark) {
                     self.values.insert(path, span(mark, 1));
                 }
             }
             Event::MappingStart(..) => {
                 let path = self.next_path(None, mark).unwrap_or_default();
                 self.values.entry(path.clone()).or_insert(span(mark, 1));
-                self.stack.push(Frame::Map { path, key: None });
+                self.stack.push(Frame::Map {
+                    path,
+                    key: None,
+                    seen: HashMap::new(),
+                });
             }
             Event::SequenceStart(..) => {
                 let path = self.next_path(None, mark).unwrap_or_default();

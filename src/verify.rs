@@ -7,7 +7,7 @@
 
 use std::thread;
 
-use crate::render::{Tree, split};
+use crate::render::Tree;
 
 /// A generated file that does not parse.
 #[derive(Debug)]
@@ -61,7 +61,7 @@ pub fn verify(tree: &Tree) -> Result<(), Vec<VerifyError>> {
     let mut pieces: Vec<Piece> = Vec::new();
     for (path, text) in tree {
         if path.ends_with(".tf") {
-            for (first_line, block) in split::top_level(text) {
+            for (first_line, block) in hclfmt::top_level(text) {
                 pieces.push(Piece {
                     file: path,
                     first_line,
@@ -119,7 +119,7 @@ mod tests {
     fn splits_at_top_level_blocks_only() {
         let text =
             "# c\nresource \"a\" \"b\" {\n  x = \"{\"\n  y {\n  }\n}\n\nlocals {\n  z = 1\n}\n";
-        let b = split::top_level(text);
+        let b = hclfmt::top_level(text);
         // The leading comment, the resource (with its nested block), the locals.
         assert_eq!(b.len(), 3, "{b:?}");
         assert!(b[1].1.starts_with("resource") && b[1].1.contains("y {"));

@@ -193,7 +193,18 @@ pub fn read(path: &Path) -> Result<Option<Lock>, Vec<Diagnostic>> {
 /// Parses lock text; `path` is for messages.
 pub fn parse(path: &Path, text: &str) -> Result<Lock, Vec<Diagnostic>> {
     let source = Source::new(path, text);
-    let lock: Lock = serde_yaml::from_str(text).map_err(|e| {
+    let structure = crate::load::structure_errors(&source);
+    if !structure.is_empty() {
+        return Err(structure
+            .into_iter()
+            .map(|d| {
+                d.with_help(
+                    "the lock is written by `landform generate`; restore it from version control",
+                )
+            })
+            .collect());
+    }
+    let lock: Lock = serde_yaml::from_str(&source.text).map_err(|e| {
         let d = Diagnostic::error(format!("{} is not a valid lock file: {e}", path.display()));
         vec![d.with_help(
             "the lock is written by `landform generate`; restore it from version control",

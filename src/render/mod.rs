@@ -6,15 +6,14 @@
 //! Every string in a `.tf` template is HCL-escaped on output (autoescape with an HCL escaper),
 //! and the `q` filter writes a whole quoted HCL string: a blueprint value cannot inject HCL.
 
-pub mod escape;
-pub mod hclfmt;
-pub mod split;
+use hclfmt::escape;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use tera::{Context, Kwargs, State, Tera, Value};
 
+use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::model::Model;
 
 /// Relative path (with `/`) → file content.
@@ -103,7 +102,15 @@ fn tera_error(template: &str, e: tera::Error) -> TemplateError {
 /// same-named file under `overrides`.
 pub struct Renderer {
     tera: Tera,
+    /// The built-in templates replaced by an override; each is also kept as `builtin:<name>`
+    /// so `render` can check the override keeps its accounts.
+    overridden: Vec<&'static str>,
+    /// Files in the override folder that match no built-in template (likely misspelt).
+    warnings: Vec<Diagnostic>,
 }
+
+/// The prefix under which a built-in template that is overridden stays registered.
+const BUILTIN: &str = "builtin:";
 
 impl Renderer {
     pub fn new(overrides: Option<&Path>) -> Result<Renderer, TemplateError> {
@@ -125,9 +132,23 @@ impl Renderer {
         tera.register_filter("spaces", |n: usize, _: Kwargs, _: &State| {
             "  ".repeat(n.min(64))
         });
+        if let Some(dir) = overrides
+            && !dir.is_dir()
+        {
+            return Err(TemplateError {
+                template: dir.display().to_string(),
+                report: "the template folder does not exist (pass a folder of `.tera` files \
+                         named like the built-in ones)"
+                    .to_string(),
+            });
+        }
+        let mut overridden = Vec::new();
         for (name, builtin) in TEMPLATES {
             let text = match overrides.map(|dir| dir.join(name)) {
                 Some(path) if path.is_file() => {
+                    overridden.push(*name);
+                    tera.add_raw_template(&format!("{BUILTIN}{name}"), builtin)
+                        .map_err(|e| tera_error(name, e))?;
                     std::fs::read_to_string(&path).map_err(|e| TemplateError {
                         template: path.display().to_string(),
                         report: e.to_string(),
@@ -138,7 +159,17 @@ impl Renderer {
             tera.add_raw_template(name, &text)
                 .map_err(|e| tera_error(name, e))?;
         }
-        Ok(Renderer { tera })
+        let warnings = overrides.map(unmatched_overrides).unwrap_or_default();
+        Ok(Renderer {
+            tera,
+            overridden,
+            warnings,
+        })
+    }
+
+    /// Warnings about the override folder: files that override nothing.
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.warnings
     }
 
     /// Renders every template against the model. `.tf` output is formatted like `terraform fmt`.
@@ -157,12 +188,13 @@ impl Renderer {
             }
             let out = name.trim_end_matches(".tera").to_string();
             let text = if out.ends_with(".tf") {
-                split::format_by_block(&text)
+                hclfmt::format_by_block(&text)
             } else {
                 tidy(&text)
             };
             tree.insert(out, text);
         }
+        self.check_overrides_keep_accounts(&context, &tree)?;
         for policy in &model.policies {
             tree.insert(format!("organization/{}", policy.file), policy.pretty());
         }
@@ -179,6 +211,118 @@ impl Renderer {
         }
         Ok(tree)
     }
+}
+
+impl Renderer {
+    /// An override may change how accounts are written but must not drop one: every
+    /// `aws_organizations_account` resource the built-in template declares must still be declared
+    /// in the same stack (in any of its files). Otherwise Terraform would close or forget the
+    /// account, behind every rule of the lock.
+    fn check_overrides_keep_accounts(
+        &self,
+        context: &Context,
+        tree: &Tree,
+    ) -> Result<(), TemplateError> {
+        for name in &self.overridden {
+            let builtin = self
+                .tera
+                .render(&format!("{BUILTIN}{name}"), context)
+                .map_err(|e| tera_error(name, e))?;
+            let expected = account_resources(&builtin);
+            if expected.is_empty() {
+                continue;
+            }
+            let stack = name.split_once('/').map_or("", |(s, _)| s);
+            let present: BTreeSet<String> = tree
+                .iter()
+                .filter(|(path, _)| path.split_once('/').is_some_and(|(s, _)| s == stack))
+                .flat_map(|(_, text)| account_resources(text))
+                .collect();
+            let missing: Vec<&String> = expected.difference(&present).collect();
+            if missing.is_empty() {
+                continue;
+            }
+            let shown: Vec<String> = missing
+                .iter()
+                .take(5)
+                .map(|k| format!("`aws_organizations_account.{k}`"))
+                .collect();
+            let more = if missing.len() > 5 {
+                format!(" and {} more", missing.len() - 5)
+            } else {
+                String::new()
+            };
+            return Err(TemplateError {
+                template: (*name).to_string(),
+                report: format!(
+                    "the override drops {} account{} the built-in template declares: {}{more}. \
+                     Without its resource Terraform closes or forgets the account. Keep every \
+                     `aws_organizations_account` block of the built-in template (same \
+                     addresses), or delete the override.",
+                    missing.len(),
+                    if missing.len() == 1 { "" } else { "s" },
+                    shown.join(", ")
+                ),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// The names of the `aws_organizations_account` resources declared in HCL text.
+fn account_resources(text: &str) -> BTreeSet<String> {
+    text.lines()
+        .filter_map(|line| {
+            let line = line.trim_start();
+            let rest = line.strip_prefix("resource")?;
+            let mut quoted = rest.split('"').skip(1).step_by(2);
+            (quoted.next()? == "aws_organizations_account")
+                .then(|| quoted.next().map(String::from))?
+        })
+        .collect()
+}
+
+/// Files under the override folder that match no built-in template: a warning each, naming the
+/// closest built-in (a misspelt override is otherwise ignored without a word).
+fn unmatched_overrides(dir: &Path) -> Vec<Diagnostic> {
+    let names = || TEMPLATES.iter().map(|(n, _)| *n);
+    let mut found: Vec<String> = walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| !e.file_type().is_dir())
+        .filter_map(|e| {
+            let rel = e.path().strip_prefix(dir).ok()?;
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            let hidden = rel.split('/').any(|part| part.starts_with('.'));
+            (!hidden && !names().any(|n| n == rel)).then_some(rel)
+        })
+        .collect();
+    found.sort();
+    found
+        .into_iter()
+        .map(|rel| {
+            let path = dir.join(&rel);
+            let mut d = Diagnostic::warning(format!(
+                "template override `{}` matches no built-in template; it is ignored",
+                path.display()
+            ));
+            let with_tera = format!("{rel}.tera");
+            d.help = Some(match did_you_mean(&rel, names()) {
+                _ if names().any(|n| n == with_tera) => {
+                    format!("overrides keep the `.tera` extension: did you mean `{with_tera}`?")
+                }
+                Some(s) => {
+                    format!("did you mean `{s}`? (an override has a built-in template's name)")
+                }
+                None => format!(
+                    "an override has a built-in template's name, e.g. `{}`",
+                    TEMPLATES[0].0
+                ),
+            });
+            d
+        })
+        .collect()
 }
 
 /// Trailing spaces removed, blank-line runs collapsed, one final newline.

@@ -1,7 +1,5 @@
 use std::collections::HashMap;
 
-use indexmap::IndexMap;
-
 use crate::blueprint::SANDBOX_OU;
 use crate::diagnostic::{Diagnostic, unknown_help};
 use crate::load::Loaded;
@@ -70,61 +68,6 @@ pub fn check_references(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
                 Diagnostic::error(format!("sandbox `{s}` is listed twice"))
                     .at_value(src, &format!("sandboxes[{i}]"))
                     .with_help("remove the repeated entry"),
-            );
-        }
-    }
-    check_tags(loaded, "organization.tags", &bp.organization.tags, out);
-    for (k, e) in &bp.environments {
-        check_tags(loaded, &format!("environments.{k}.tags"), &e.tags, out);
-    }
-    for (k, w) in &bp.workloads {
-        check_tags(loaded, &format!("workloads.{k}.tags"), &w.tags, out);
-    }
-    for (k, a) in &bp.accounts {
-        check_tags(loaded, &format!("accounts.{k}.tags"), &a.tags, out);
-    }
-    for (k, o) in &bp.organizational_units {
-        check_tags(
-            loaded,
-            &format!("organizational_units.{k}.tags"),
-            &o.tags,
-            out,
-        );
-    }
-}
-
-/// AWS tag rules: key 1-128 characters, value up to 256, no `aws:` prefix.
-fn check_tags(
-    loaded: &Loaded,
-    path: &str,
-    tags: &IndexMap<String, String>,
-    out: &mut Vec<Diagnostic>,
-) {
-    for (k, v) in tags {
-        let at = format!("{path}.{k}");
-        let klen = k.chars().count();
-        if klen == 0 || klen > 128 {
-            out.push(
-                Diagnostic::error(format!("tag key of {klen} characters"))
-                    .at_key(&loaded.source, &at)
-                    .with_help("AWS tag keys have 1 to 128 characters"),
-            );
-        }
-        if k.to_ascii_lowercase().starts_with("aws:") {
-            out.push(
-                Diagnostic::error(format!("tag key `{k}` uses the reserved `aws:` prefix"))
-                    .at_key(&loaded.source, &at)
-                    .with_help("AWS reserves tag keys starting with `aws:`: rename it"),
-            );
-        }
-        if v.chars().count() > 256 {
-            out.push(
-                Diagnostic::error(format!(
-                    "tag `{k}` has a value of {} characters",
-                    v.chars().count()
-                ))
-                .at_value(&loaded.source, &at)
-                .with_help("AWS tag values have at most 256 characters"),
             );
         }
     }

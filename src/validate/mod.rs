@@ -10,6 +10,7 @@ mod documents;
 mod foundation;
 pub mod identity;
 mod keys;
+pub mod limits;
 pub mod network;
 mod ous;
 mod policies;
@@ -25,6 +26,7 @@ use crate::model::Model;
 pub fn blueprint(loaded: &Loaded) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     keys::check(loaded, &mut out);
+    limits::check(loaded, &mut out);
     regions::check(loaded, &mut out);
     ous::check(loaded, &mut out);
     accounts::check_references(loaded, &mut out);
@@ -40,6 +42,7 @@ pub fn blueprint(loaded: &Loaded) -> Vec<Diagnostic> {
 pub fn model(loaded: &Loaded, model: &Model) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     accounts::check_model(loaded, model, &mut out);
+    limits::check_model(loaded, model, &mut out);
     ous::check_model(loaded, model, &mut out);
     policies::check_model(loaded, model, &mut out);
     documents::check_model(loaded, model, &mut out);

@@ -83,13 +83,40 @@ fn an_empty_accounts_template_override_is_refused() {
     let o = f.run(&["generate"]);
     assert_eq!(o.code, 2, "{}", o.text());
     assert!(
-        o.stderr.contains("account `app_dev` (`aws+app-dev@example.com`) is in the tree on disk but not in the new one"),
+        o.stderr
+            .contains("the override drops 4 accounts the built-in template declares"),
+        "{}",
+        o.text()
+    );
+    assert!(
+        o.stderr.contains("`aws_organizations_account.app_dev`"),
+        "{}",
+        o.text()
+    );
+    assert_eq!(snapshot(&f), before);
+}
+
+#[test]
+fn an_override_that_rewrites_emails_is_stopped_by_the_gate() {
+    let f = minimal();
+    // Every account block stays, at its address; only the email is the override's own.
+    let builtin = include_str!("../../templates/organization/accounts.tf.tera");
+    assert!(builtin.contains("{{ a.email | q }}"));
+    f.write(
+        "templates/organization/accounts.tf.tera",
+        &builtin.replace("{{ a.email | q }}", "\"x-{{ a.key }}@evil.example\""),
+    );
+    let before = snapshot(&f);
+    let o = f.run(&["generate"]);
+    assert_eq!(o.code, 2, "{}", o.text());
+    assert!(
+        o.stderr.contains("account `app_dev` has root email `aws+app-dev@example.com` in the tree on disk, and this run would change it to `x-app_dev@evil.example`"),
         "{}",
         o.text()
     );
     assert!(
         o.stderr
-            .contains("a template override must keep every account resource"),
+            .contains("a template override must write each account's email as the built-in template does (`{{ a.email | q }}`)"),
         "{}",
         o.text()
     );

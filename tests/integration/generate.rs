@@ -180,7 +180,8 @@ fn manifest_entries_cannot_point_outside_the_output() {
     assert_eq!(f.read("victim.txt"), "precious\n");
 }
 
-/// Blueprint strings with every HCL-significant character.
+/// Blueprint strings with every HCL-significant character. AWS takes any character in an OU
+/// name or a policy description, so these go there (one OU each).
 const HOSTILE: &[&str] = &[
     r#"quote " inside"#,
     r#"back\slash and \n literal"#,
@@ -192,11 +193,27 @@ const HOSTILE: &[&str] = &[
     "trailing backslash \\",
 ];
 
+/// Tag values as odd as AWS's tag alphabet (`[\p{L}\p{Z}\p{N}_.:/=+\-@]`) allows.
+const ODD_TAGS: &[&str] = &[
+    "Zürich 東京 ㈠",
+    "a=b+c@d:e/f.g_h-i",
+    "  leading and trailing  ",
+    "",
+    "1/2=½",
+];
+
 pub fn hostile_blueprint() -> String {
     let mut tags = String::new();
-    for (i, v) in HOSTILE.iter().enumerate() {
+    for (i, v) in ODD_TAGS.iter().enumerate() {
         tags.push_str(&format!(
             "    t{i}: {}\n",
+            serde_json::to_string(v).unwrap()
+        ));
+    }
+    let mut ous = String::new();
+    for (i, v) in HOSTILE.iter().enumerate().skip(1) {
+        ous.push_str(&format!(
+            "  h{i}: {{ name: {} }}\n",
             serde_json::to_string(v).unwrap()
         ));
     }
@@ -215,18 +232,18 @@ workloads:
     environments: [dev]
     owner: {owner}
     tags:
-      "odd key \"${{k}}\"": {value}
+      "odd key: a/b=c": {value}
 organizational_units:
   nonprod: {{ name: {ou} }}
-policies:
+{ous}policies:
   hostile-doc:
     type: scp
     file: policies/hostile.json
     description: {description}
     attach: [nonprod]
 "#,
-        owner = serde_json::to_string(HOSTILE[2]).unwrap(),
-        value = serde_json::to_string(HOSTILE[5]).unwrap(),
+        owner = serde_json::to_string(ODD_TAGS[1]).unwrap(),
+        value = serde_json::to_string(ODD_TAGS[0]).unwrap(),
         ou = serde_json::to_string(HOSTILE[0]).unwrap(),
         description = serde_json::to_string(HOSTILE[3]).unwrap(),
     )
@@ -302,7 +319,7 @@ fn hostile_strings_reach_hcl_intact() {
     f.run_ok(&["generate"]);
     let providers = hcl::parse(&f.read("terraform/organization/providers.tf")).unwrap();
     let tags = nested_tags(&providers);
-    for (i, v) in HOSTILE.iter().enumerate() {
+    for (i, v) in ODD_TAGS.iter().enumerate() {
         assert_eq!(
             get(&tags, &format!("t{i}")),
             hcl::Value::from(*v),
@@ -316,16 +333,23 @@ fn hostile_strings_reach_hcl_intact() {
         &["aws_organizations_account", "app_dev"],
         "tags",
     );
-    assert_eq!(get(&tags, "owner"), hcl::Value::from(HOSTILE[2]));
-    assert_eq!(get(&tags, "odd key \"${k}\""), hcl::Value::from(HOSTILE[5]));
+    assert_eq!(get(&tags, "owner"), hcl::Value::from(ODD_TAGS[1]));
+    assert_eq!(get(&tags, "odd key: a/b=c"), hcl::Value::from(ODD_TAGS[0]));
     let ous = hcl::parse(&f.read("terraform/organization/organizational_units.tf")).unwrap();
-    let name = attribute(
-        &ous,
-        "resource",
-        &["aws_organizations_organizational_unit", "nonprod"],
-        "name",
-    );
-    assert_eq!(name, hcl::Value::from(HOSTILE[0]));
+    for (i, v) in HOSTILE.iter().enumerate() {
+        let key = if i == 0 {
+            "nonprod".to_string()
+        } else {
+            format!("h{i}")
+        };
+        let name = attribute(
+            &ous,
+            "resource",
+            &["aws_organizations_organizational_unit", &key],
+            "name",
+        );
+        assert_eq!(name, hcl::Value::from(*v), "OU {key}");
+    }
     let policies = hcl::parse(&f.read("terraform/organization/policies.tf")).unwrap();
     let description = attribute(
         &policies,

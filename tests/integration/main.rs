@@ -7,6 +7,7 @@ mod cli;
 mod foundation;
 mod gate;
 mod generate;
+mod hardening;
 mod identity;
 mod lock;
 mod network;

@@ -23,24 +23,82 @@ pub const STACK_ORDER: &[&str] = &[
     "dns",
 ];
 
-/// A Python that can import moto and boto3.
-pub fn python() -> Option<PathBuf> {
-    let candidates: Vec<PathBuf> = match std::env::var_os("LANDFORM_PYTHON") {
+/// What the Python candidates offer for the oracle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Emulator {
+    /// A Python with moto at the pinned version and boto3.
+    Ready(PathBuf),
+    /// The first Python that has moto and boto3, but another moto version than the pin.
+    WrongVersion { python: PathBuf, found: String },
+    /// No candidate imports moto and boto3.
+    Missing,
+}
+
+/// The moto version tests/oracle/requirements.txt pins (`moto[server]==X`).
+pub fn pinned_moto() -> String {
+    let requirements = include_str!("../oracle/requirements.txt");
+    requirements
+        .lines()
+        .filter_map(|l| l.split('#').next())
+        .filter_map(|l| l.trim().split_once("=="))
+        .find(|(name, _)| name.split('[').next() == Some("moto"))
+        .map(|(_, v)| v.trim().to_string())
+        .expect("tests/oracle/requirements.txt pins moto")
+}
+
+/// The first candidate with moto at `pinned` (and boto3), else the first with another moto.
+/// Each candidate is asked for its versions with `-c`; it answers `moto=<version>`.
+pub fn probe(candidates: &[PathBuf], pinned: &str) -> Emulator {
+    let mut wrong = None;
+    for py in candidates {
+        let Ok(out) = Command::new(py)
+            .args([
+                "-c",
+                "import importlib.metadata as m, boto3, moto; print('moto=' + m.version('moto'))",
+            ])
+            .output()
+        else {
+            continue;
+        };
+        let text = String::from_utf8_lossy(&out.stdout);
+        let Some(found) = text.lines().find_map(|l| l.trim().strip_prefix("moto=")) else {
+            continue;
+        };
+        if !out.status.success() {
+            continue;
+        }
+        if found == pinned {
+            return Emulator::Ready(py.clone());
+        }
+        wrong.get_or_insert_with(|| Emulator::WrongVersion {
+            python: py.clone(),
+            found: found.to_string(),
+        });
+    }
+    wrong.unwrap_or(Emulator::Missing)
+}
+
+/// The Python candidates: LANDFORM_PYTHON alone when set, else `.venv` (as `.ci/run` makes it)
+/// and `python3` on PATH.
+fn candidates() -> Vec<PathBuf> {
+    match std::env::var_os("LANDFORM_PYTHON") {
         Some(p) => vec![PathBuf::from(p)],
         None => vec![
             Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python"),
             PathBuf::from("python3"),
         ],
-    };
-    candidates.into_iter().find(|p| {
-        Command::new(p)
-            .args(["-c", "import moto, boto3"])
-            .output()
-            .is_ok_and(|o| o.status.success())
-    })
+    }
 }
 
-/// Whether the oracle can run here; reports a loud skip (or fails under CI) when not.
+/// The emulator this run uses (probed once: importing moto takes a second).
+pub fn emulator() -> &'static Emulator {
+    static PROBED: std::sync::OnceLock<Emulator> = std::sync::OnceLock::new();
+    PROBED.get_or_init(|| probe(&candidates(), &pinned_moto()))
+}
+
+/// Whether the oracle can run here; reports a loud skip (or fails under CI) when not. Another
+/// moto version than the pinned one counts as missing: the oracle's expectations are those of
+/// the pinned emulator (moto 5.2.1, for one, breaks CloudTrail StartLogging).
 pub fn available(test: &str) -> Option<PathBuf> {
     if tools::terraform().is_none() {
         tools::missing(test, "terraform");
@@ -53,14 +111,32 @@ pub fn available(test: &str) -> Option<PathBuf> {
         );
         return None;
     }
-    let py = python();
-    if py.is_none() {
-        tools::missing(
-            test,
-            "a Python with moto and boto3 (LANDFORM_PYTHON or .venv)",
-        );
+    match emulator() {
+        Emulator::Ready(py) => Some(py.clone()),
+        Emulator::WrongVersion { python, found } => {
+            tools::skip(
+                test,
+                &format!(
+                    "it needs moto {} (tests/oracle/requirements.txt) but {} has moto {found}. \
+                     Point LANDFORM_PYTHON at a Python with \
+                     `pip install -r tests/oracle/requirements.txt`",
+                    pinned_moto(),
+                    python.display()
+                ),
+            );
+            None
+        }
+        Emulator::Missing => {
+            tools::missing(
+                test,
+                &format!(
+                    "a Python with moto {} and boto3 (LANDFORM_PYTHON or .venv)",
+                    pinned_moto()
+                ),
+            );
+            None
+        }
     }
-    py
 }
 
 /// Writes the Model of the fixture's blueprint as JSON, for the harness to check against.
@@ -200,4 +276,91 @@ fn adopting_an_existing_organization_imports_everything() {
         out.status.success() && text.contains("ADOPT: PASS"),
         "{text}"
     );
+}
+
+/// Writes an executable stand-in for Python that answers the version probe with `answer`.
+fn fake_python(dir: &Path, name: &str, answer: &str) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let path = dir.join(name);
+    std::fs::write(&path, format!("#!/bin/sh\n{answer}\n")).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path
+}
+
+#[test]
+fn the_probe_takes_only_the_pinned_moto() {
+    let dir = tempfile::tempdir().unwrap();
+    let pinned = pinned_moto();
+    assert!(pinned.split('.').count() == 3, "pin: {pinned}");
+    let old = fake_python(dir.path(), "old", "echo moto=5.2.1");
+    let good = fake_python(dir.path(), "good", &format!("echo moto={pinned}"));
+    let broken = fake_python(
+        dir.path(),
+        "broken",
+        "echo 'No module named moto' >&2; exit 1",
+    );
+    assert_eq!(
+        probe(std::slice::from_ref(&old), &pinned),
+        Emulator::WrongVersion {
+            python: old.clone(),
+            found: "5.2.1".into()
+        }
+    );
+    assert_eq!(
+        probe(&[broken.clone(), old.clone(), good.clone()], &pinned),
+        Emulator::Ready(good)
+    );
+    assert_eq!(
+        probe(&[broken, dir.path().join("absent")], &pinned),
+        Emulator::Missing
+    );
+}
+
+/// The oracle tests themselves, run with a Python that has another moto: a plain run skips with
+/// a banner naming both versions; under LANDFORM_REQUIRE_TOOLS (as in CI) the test fails.
+#[test]
+fn another_moto_skips_loudly_or_fails_where_tools_are_required() {
+    let test = "another_moto_skips_loudly_or_fails_where_tools_are_required";
+    if tools::terraform().is_none() || tools::plugin_dir().is_none() {
+        // The oracle test would stop at terraform before it looks at Python.
+        tools::missing(test, "terraform and the provider mirror");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let old = fake_python(dir.path(), "python", "echo moto=5.2.1");
+    let run = |require: bool| {
+        let mut cmd = Command::new(std::env::current_exe().unwrap());
+        cmd.args([
+            "oracle::minimal_preset_applies_and_matches_the_model",
+            "--exact",
+            "--nocapture",
+        ])
+        .env("LANDFORM_PYTHON", &old)
+        .env_remove("CI")
+        .env_remove("LANDFORM_REQUIRE_TOOLS");
+        if require {
+            cmd.env("LANDFORM_REQUIRE_TOOLS", "1");
+        }
+        let out = cmd.output().expect("run the oracle test");
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (out.status.success(), text)
+    };
+    let pinned = pinned_moto();
+    let (ok, text) = run(false);
+    assert!(ok, "{text}");
+    assert!(text.contains("1 passed"), "the test ran: {text}");
+    assert!(
+        text.contains("!!!!! SKIPPED minimal_preset_applies_and_matches_the_model"),
+        "{text}"
+    );
+    assert!(text.contains(&format!("needs moto {pinned}")), "{text}");
+    assert!(text.contains("has moto 5.2.1"), "{text}");
+    let (ok, text) = run(true);
+    assert!(!ok, "{text}");
+    assert!(text.contains(&format!("needs moto {pinned}")), "{text}");
+    assert!(text.contains("has moto 5.2.1"), "{text}");
 }

@@ -12,11 +12,17 @@ pub fn required() -> bool {
 
 /// Reports a missing tool: panics where tools are required, else prints a loud skip.
 pub fn missing(test: &str, what: &str) {
+    skip(test, &format!("{what} not found"));
+}
+
+/// Reports why a test cannot run here: panics where tools are required (CI /
+/// LANDFORM_REQUIRE_TOOLS), else prints a loud skip.
+pub fn skip(test: &str, why: &str) {
     if required() {
-        panic!("{test}: {what} is required here (CI / LANDFORM_REQUIRE_TOOLS) but missing");
+        panic!("{test}: {why}; every tool is required here (CI / LANDFORM_REQUIRE_TOOLS)");
     }
     eprintln!(
-        "\n!!!!! SKIPPED {test}: {what} not found. This test did NOT run. \
+        "\n!!!!! SKIPPED {test}: {why}. This test did NOT run. \
          Run `bash .ci/run` to install what it needs. !!!!!\n"
     );
 }

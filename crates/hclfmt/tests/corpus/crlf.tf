@@ -1,0 +1,5 @@
+locals {
+	a	=	1   
+	bb = 2	
+  # crlf comment  
+}
