@@ -452,8 +452,9 @@ pub fn check_model(loaded: &Loaded, model: &Model, out: &mut Vec<Diagnostic>) {
                 ))
                 .at_value(src, &path)
                 .with_help(format!(
-                    "the regional pool has {} addresses; the environment pools take {used}{}. \
-                     Use smaller environment pools or a larger regional pool",
+                    "the regional pool has {} addresses; the environment pools take {used}{}, \
+                     packed in blueprint order, each starting at a multiple of its own size. \
+                     Use smaller environment pools, list larger ones first, or a larger regional pool",
                     r.cidr.size(),
                     if egress > 0 {
                         format!(" and the egress VPC {egress}")
