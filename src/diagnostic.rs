@@ -28,6 +28,28 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// The diagnostic as a JSON object (`--format json`): severity, message, file, line,
+    /// column, length, note, help (absent parts are null).
+    pub fn to_json(&self) -> serde_json::Value {
+        let (file, span) = match &self.location {
+            Some((file, span)) => (Some(file.as_str()), Some(span)),
+            None => (None, None),
+        };
+        serde_json::json!({
+            "severity": match self.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            },
+            "message": self.message,
+            "file": file,
+            "line": span.map(|s| s.line),
+            "column": span.map(|s| s.column),
+            "length": span.map(|s| s.len),
+            "note": self.note,
+            "help": self.help,
+        })
+    }
+
     pub fn error(message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             severity: Severity::Error,

@@ -35,6 +35,10 @@ pub struct TfAccount {
     pub line: usize,
     /// The `email` attribute; None when the block has none.
     pub email: Option<Expression>,
+    /// `name`, `parent_id` and `tags`, for `landform diff`.
+    pub name: Option<Expression>,
+    pub parent: Option<Expression>,
+    pub tags: Option<Expression>,
 }
 
 /// What the gate reads from a tree: accounts by resource name, `removed` addresses that keep
@@ -95,6 +99,9 @@ pub fn scan<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Accounts
                                     file: path.to_string(),
                                     line,
                                     email: attr(b.body(), "email").cloned(),
+                                    name: attr(b.body(), "name").cloned(),
+                                    parent: attr(b.body(), "parent_id").cloned(),
+                                    tags: attr(b.body(), "tags").cloned(),
                                 },
                             );
                         }
@@ -255,6 +262,83 @@ pub fn check(
         }
     }
     out
+}
+
+/// What happens to each account between the tree on disk and the new tree, in Terraform's
+/// terms, for `landform diff`: replacements first (loudly), then destroys, in-place renames,
+/// OU moves and tag changes.
+pub fn describe(old: &BTreeMap<String, String>, new: &BTreeMap<String, String>) -> Vec<String> {
+    let before = scan(old.iter().map(|(p, t)| (p.as_str(), t.as_str())));
+    let after = scan(new.iter().map(|(p, t)| (p.as_str(), t.as_str())));
+    let show = |e: &Option<Expression>| e.as_ref().map(expr_text).unwrap_or_default();
+    let (mut loud, mut rest) = (Vec::new(), Vec::new());
+    for (key, was) in &before.accounts {
+        let address = format!("{ACCOUNT}.{key}");
+        let to = forward(&after.moved, &address);
+        let new_key = to.strip_prefix(&format!("{ACCOUNT}.")).unwrap_or(key);
+        let Some(now) = after.accounts.get(new_key) else {
+            if after.forgotten.contains(&address) {
+                continue; // the lock's summary says it leaves the state
+            }
+            loud.push(format!(
+                "! account {key} ({}) will be DESTROYED: it leaves the organization (or is closed)",
+                show(&was.email)
+            ));
+            continue;
+        };
+        if now.email != was.email {
+            loud.push(format!(
+                "! account {key} will be REPLACED: its root email changes from {} to {}",
+                show(&was.email),
+                show(&now.email)
+            ));
+        }
+        if now.name != was.name {
+            rest.push(format!(
+                "~ account {new_key} is renamed from {} to {} (in place)",
+                show(&was.name),
+                show(&now.name)
+            ));
+        }
+        if now.parent != was.parent {
+            rest.push(format!(
+                "~ account {new_key} moves from {} to {}",
+                parent(&was.parent),
+                parent(&now.parent)
+            ));
+        }
+        if now.tags != was.tags {
+            rest.push(format!("~ account {new_key} changes its tags"));
+        }
+    }
+    let reached: HashSet<String> = before
+        .accounts
+        .keys()
+        .map(|k| forward(&after.moved, &format!("{ACCOUNT}.{k}")))
+        .collect();
+    for (key, now) in &after.accounts {
+        if !reached.contains(&format!("{ACCOUNT}.{key}")) {
+            rest.push(format!(
+                "+ account {key} ({}) will be created",
+                show(&now.email)
+            ));
+        }
+    }
+    loud.extend(rest);
+    loud
+}
+
+/// `aws_organizations_organizational_unit.prod.id` → `OU prod`; `local.root_id` → `the root`.
+fn parent(e: &Option<Expression>) -> String {
+    let text = e.as_ref().map(expr_text).unwrap_or_default();
+    match text
+        .strip_prefix("aws_organizations_organizational_unit.")
+        .and_then(|t| t.strip_suffix(".id"))
+    {
+        Some(ou) => format!("OU {ou}"),
+        None if text.contains("root") => "the root".to_string(),
+        None => text,
+    }
 }
 
 /// Every `.tf` under `out` (not following symlinks), by path relative to `out`, `/`-separated.

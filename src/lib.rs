@@ -13,10 +13,12 @@ pub mod output;
 
 pub mod adopt;
 pub mod blueprint;
+pub mod ci;
 pub mod cli;
 pub mod diagnostic;
 pub mod error;
 pub mod expand;
+pub mod explain;
 pub mod gate;
 pub mod guardrails;
 pub mod load;

@@ -142,6 +142,21 @@ fn yaml_error(source: &Source, e: &serde_yaml::Error) -> Diagnostic {
         None => full.clone(),
     };
     let (message, help) = explain(&message);
+    let help = help.or_else(|| indentation_hint(source, e.location().map(|l| l.line())));
+    let help = match (wrong_level_hint(&full), help) {
+        (Some(level), Some(h)) => Some(format!("{level}; {h}")),
+        (Some(level), None) => Some(level),
+        (None, h) => h,
+    };
+    let help = help.map(|h| {
+        match missing_key_elsewhere(source, &full, e.location().map(|l| (l.line(), l.column()))) {
+            Some(line) => format!(
+                "{h} (`{}:` is written at line {line}: check its indentation)",
+                missing_field(&full).unwrap_or_default()
+            ),
+            None => h,
+        }
+    });
     let span = e.location().map(|loc| {
         let len = token_len(source, loc.line(), loc.column());
         Span {
@@ -153,6 +168,127 @@ fn yaml_error(source: &Source, e: &serde_yaml::Error) -> Diagnostic {
     let mut d = Diagnostic::error(message).at(source, span);
     d.help = help;
     d
+}
+
+/// The sections of the blueprint and the keys each one takes directly (maps of named entries,
+/// such as `workloads:`, take none), from the same schema `landform schema` prints.
+fn sections() -> Vec<(String, Vec<String>)> {
+    let schema: serde_json::Value =
+        serde_json::from_str(&crate::cli::schema::text()).unwrap_or_default();
+    let defs = &schema["$defs"];
+    let resolve = |v: &serde_json::Value| -> Vec<String> {
+        let mut candidates = vec![v.clone()];
+        candidates.extend(v["anyOf"].as_array().cloned().unwrap_or_default());
+        candidates
+            .iter()
+            .filter_map(|c| c["$ref"].as_str())
+            .filter_map(|r| r.strip_prefix("#/$defs/"))
+            .flat_map(|name| {
+                defs[name]["properties"]
+                    .as_object()
+                    .map(|p| p.keys().cloned().collect::<Vec<_>>())
+                    .unwrap_or_default()
+            })
+            .collect()
+    };
+    schema["properties"]
+        .as_object()
+        .map(|top| top.iter().map(|(k, v)| (k.clone(), resolve(v))).collect())
+        .unwrap_or_default()
+}
+
+/// For an unknown key: where it belongs when it is a key of another level (a top-level section
+/// indented under another, or a section's key written at the top level).
+fn wrong_level_hint(full: &str) -> Option<String> {
+    let rest = full.split("unknown field `").nth(1)?;
+    let field = rest.split('`').next()?;
+    let at = full
+        .split("unknown field")
+        .next()?
+        .trim_end_matches(": ")
+        .trim();
+    let sections = sections();
+    if !at.is_empty() && sections.iter().any(|(k, _)| k == field) {
+        return Some(format!(
+            "`{field}` is a top-level section: start its line in the first column, not \
+             indented under `{at}`"
+        ));
+    }
+    if at.is_empty() {
+        let owners: Vec<&str> = sections
+            .iter()
+            .filter(|(_, keys)| keys.iter().any(|k| k == field))
+            .map(|(k, _)| k.as_str())
+            .collect();
+        if !owners.is_empty() {
+            let owners: Vec<String> = owners.iter().map(|o| format!("`{o}:`")).collect();
+            return Some(format!(
+                "`{field}` belongs under {}: indent it there",
+                owners.join(" or ")
+            ));
+        }
+    }
+    None
+}
+
+fn missing_field(full: &str) -> Option<&str> {
+    full.split("missing field `").nth(1)?.split('`').next()
+}
+
+/// For a missing key: the line below the mapping that does write that key, at another
+/// indentation (before the next top-level section), e.g. `home_region:` indented one space.
+fn missing_key_elsewhere(source: &Source, full: &str, at: Option<(usize, usize)>) -> Option<usize> {
+    let field = missing_field(full)?;
+    let (line, column) = at?;
+    let expected = column.saturating_sub(1);
+    (line + 1..)
+        .map_while(|n| source.line(n).map(|l| (n, l)))
+        .take_while(|(_, l)| !(l.starts_with(|c: char| !c.is_whitespace() && c != '#')))
+        .find(|(_, l)| {
+            let t = l.trim_start();
+            l.len() - t.len() != expected && writes_key(t, field)
+        })
+        .map(|(n, _)| n)
+        // Or written at the top level, out of its section.
+        .or_else(|| {
+            (1..)
+                .map_while(|n| source.line(n).map(|l| (n, l)))
+                .find(|(_, l)| expected > 0 && writes_key(l, field))
+                .map(|(n, _)| n)
+        })
+}
+
+/// Whether a line (from its first character) is the block key `field:`.
+fn writes_key(line: &str, field: &str) -> bool {
+    line.strip_prefix(field)
+        .is_some_and(|r| r.trim_start().starts_with(':'))
+}
+
+/// For a YAML syntax error: what is wrong with the indentation of its line, if anything is.
+fn indentation_hint(source: &Source, line: Option<usize>) -> Option<String> {
+    let line = line?;
+    let text = source.line(line)?;
+    let lead: String = text.chars().take_while(|c| c.is_whitespace()).collect();
+    if lead.contains('\t') {
+        return Some("this line is indented with a tab: YAML indents with spaces only".to_string());
+    }
+    let indent = lead.len();
+    // The nearest line above that holds content.
+    let above = (1..line).rev().find_map(|n| {
+        let l = source.line(n)?;
+        let t = l.trim_start();
+        (!t.is_empty() && !t.starts_with('#'))
+            .then(|| (l.len() - t.len(), t.trim_end().ends_with(':')))
+    })?;
+    let (prev, opens) = above;
+    if indent == prev || (opens && indent > prev) {
+        return None;
+    }
+    Some(format!(
+        "this line is indented {indent} space{}, the line above {prev}: YAML nests by \
+         indentation, so the keys of one mapping start in the same column",
+        if indent == 1 { "" } else { "s" }
+    ))
 }
 
 /// Rewrites serde's wording into ours and works out a suggestion.

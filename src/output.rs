@@ -111,6 +111,26 @@ macro_rules! eprintln {
     };
 }
 
+/// A value as pretty JSON that [`printable`] leaves as it is: every character outside ASCII is a
+/// `\uXXXX` escape (serde_json already escapes control characters), so a bidi override in a
+/// blueprint string cannot reach the terminal and the printed text stays valid JSON.
+pub fn json<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    let text = serde_json::to_string_pretty(value).unwrap_or_default();
+    let mut out = String::with_capacity(text.len() + 1);
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{u:04x}"));
+            }
+        }
+    }
+    out.push('\n');
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,5 +148,15 @@ mod tests {
         assert_eq!(printable("é — ü 日本"), "é — ü 日本");
         let once = printable("\u{1b}]0;title\u{7}").into_owned();
         assert_eq!(printable(&once), once);
+    }
+
+    #[test]
+    fn json_is_ascii_and_round_trips() {
+        let v = serde_json::json!({ "name": "Prod\u{202e}x \u{1F600} \n" });
+        let text = super::json(&v);
+        assert!(text.is_ascii(), "{text}");
+        assert!(text.contains("\\u202e"), "{text}");
+        assert_eq!(super::printable(&text), text);
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&text).unwrap(), v);
     }
 }

@@ -3,7 +3,7 @@ use serde::Deserialize;
 
 /// `accounts.<key>:`: a foundation account (security, log archive, network...) or any other
 /// single account.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NamedAccount {
     /// The OU key it goes to.

@@ -2,7 +2,7 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 
 /// `backup:`: backup policies, one per environment.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Backup {
     /// The account holding the central vault copies go to.
@@ -24,7 +24,7 @@ pub struct Backup {
 }
 
 /// `backup.plans.<environment>:`
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BackupPlan {
     /// A `cron(...)` or `rate(...)` expression.

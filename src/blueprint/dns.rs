@@ -4,7 +4,7 @@ use serde::Deserialize;
 /// `dns:`: the public parent zone, delegated per-environment subzones, a private namespace
 /// resolved in every account through a shared Route 53 Profile. Minimal form:
 /// `dns: { domain: acme.example }`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Dns {
     /// The account key that owns the zones (default `shared_services`).

@@ -47,3 +47,25 @@ impl<'de> Deserialize<'de> for GuardrailUse {
         d.deserialize_any(V)
     }
 }
+
+impl schemars::JsonSchema for GuardrailUse {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "GuardrailUse".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A list of targets (`root`, OU keys, account keys), or a map with \
+                            `attach:` and the guardrail's parameters (`landform guardrails` \
+                            lists them)",
+            "oneOf": [
+                { "type": "array", "items": { "type": "string" } },
+                {
+                    "type": "object",
+                    "required": ["attach"],
+                    "properties": { "attach": { "type": "array", "items": { "type": "string" } } }
+                }
+            ]
+        })
+    }
+}

@@ -7,7 +7,7 @@ use serde::de::{self, MapAccess, Visitor};
 use super::AccountSelector;
 
 /// `identity_center:`: groups, users, permission sets and who gets what where.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IdentityCenter {
     /// The delegated Identity Center administrator account (an account key) the stack is
@@ -40,7 +40,7 @@ pub struct Group {
     pub privileged: Option<bool>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct GroupMap {
     name: String,
@@ -84,7 +84,7 @@ impl<'de> Deserialize<'de> for Group {
 }
 
 /// `identity_center.users.<user name>:`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct User {
     pub email: String,
@@ -99,7 +99,7 @@ pub struct User {
 }
 
 /// `identity_center.permission_sets.<name>:`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PermissionSet {
     /// AWS managed policy names (`AdministratorAccess`, `job-function/ViewOnlyAccess`) or ARNs.
@@ -128,7 +128,7 @@ pub struct PermissionSet {
 }
 
 /// `permission_sets.<name>.boundary:`: one AWS managed or one customer-managed policy.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Boundary {
     #[serde(default)]
@@ -140,7 +140,7 @@ pub struct Boundary {
 /// One entry of `identity_center.access:`: a principal, a permission set and the accounts,
 /// chosen by selectors that all have to match (`environments: [prod]` and `workloads: [web]`
 /// is web's prod accounts).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AccessRule {
     #[serde(default)]
@@ -162,4 +162,18 @@ pub struct AccessRule {
     /// Account or OU keys taken out of the selection.
     #[serde(default)]
     pub exclude: Vec<String>,
+}
+
+impl schemars::JsonSchema for Group {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Group".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let map = generator.subschema_for::<GroupMap>();
+        schemars::json_schema!({
+            "description": "A group name, or a map with `name:` and options",
+            "oneOf": [ { "type": "string" }, map ]
+        })
+    }
 }

@@ -2,7 +2,7 @@ use serde::Deserialize;
 
 /// `logging:`: the organization trail and its locked-down bucket in the log archive account.
 /// Absent: no log-archive stack and no trail.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Logging {
     /// The account key that holds the log bucket.
@@ -38,7 +38,7 @@ impl Default for Logging {
 }
 
 /// `logging.cloudwatch_logs:`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct CloudWatchLogs {
     pub enabled: bool,

@@ -5,6 +5,7 @@
 
 mod account;
 mod backup;
+mod ci;
 mod dns;
 mod environment;
 mod guardrail;
@@ -16,11 +17,13 @@ mod ou;
 mod policy;
 mod security;
 mod selector;
+mod state;
 mod tagging;
 mod workload;
 
 pub use account::NamedAccount;
 pub use backup::{Backup, BackupPlan};
+pub use ci::{Ci, CiProvider};
 pub use dns::Dns;
 pub use environment::Environment;
 pub use guardrail::GuardrailUse;
@@ -32,6 +35,7 @@ pub use ou::OrganizationalUnit;
 pub use policy::{CustomPolicy, PolicyType};
 pub use security::{STANDARDS, Security, standard};
 pub use selector::AccountSelector;
+pub use state::State;
 pub use tagging::{TagRule, Tagging};
 pub use workload::Workload;
 
@@ -39,7 +43,7 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 
 /// The whole blueprint file.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Blueprint {
     /// Schema version; only 1 exists.
@@ -88,6 +92,13 @@ pub struct Blueprint {
     /// Zones and cross-account resolution in the DNS account; absent: none.
     #[serde(default)]
     pub dns: Option<Dns>,
+    /// Where the stacks keep their state: an S3 backend per stack and a `bootstrap/` stack for
+    /// the bucket; absent: no backend is written.
+    #[serde(default)]
+    pub state: Option<State>,
+    /// A CI pipeline for GitHub Actions, GitLab or Atlantis, written beside the blueprint.
+    #[serde(default)]
+    pub ci: Option<Ci>,
 }
 
 /// The OU key that holds sandbox accounts.

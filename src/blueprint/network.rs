@@ -4,7 +4,7 @@ use serde::Deserialize;
 /// `network:`: IPAM for the organization, a Transit Gateway per region with route tables per
 /// isolation domain, and optional centralized egress, all in the network account.
 /// Minimal form: `network: { cidr: 10.0.0.0/8 }`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Network {
     /// The account key that owns IPAM and the Transit Gateways.
@@ -52,7 +52,7 @@ fn default_asn() -> u32 {
 }
 
 /// `network.sizes:` prefix lengths.
-#[derive(Debug, Clone, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize, Default, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Sizes {
     /// Each regional pool; default: room for the regions and as many again.
@@ -66,7 +66,7 @@ pub struct Sizes {
 }
 
 /// `network.egress:`: an egress VPC per region behind the Transit Gateway.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Egress {
     pub enabled: bool,

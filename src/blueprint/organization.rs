@@ -2,7 +2,7 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 
 /// `organization:`: the organization itself and defaults for every account.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Organization {
     pub name: String,
@@ -32,7 +32,7 @@ fn default_access_role() -> String {
 }
 
 /// `organization.limits:`: the quotas the validator enforces.
-#[derive(Debug, Clone, Copy, Deserialize)]
+#[derive(Debug, Clone, Copy, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Limits {
     /// Characters in an SCP document after minification.
@@ -51,9 +51,11 @@ impl Default for Limits {
     fn default() -> Limits {
         Limits {
             scp_size: 10_240,
-            rcp_size: 10_240,
+            // AWS's quotas page: the 2026 increases raised SCPs only; RCPs stay at 5,120
+            // characters and 5 per target.
+            rcp_size: 5_120,
             scps_per_target: 10,
-            rcps_per_target: 10,
+            rcps_per_target: 5,
             ou_depth: 5,
         }
     }

@@ -2,7 +2,7 @@ use serde::Deserialize;
 
 /// `security:`: organization-wide security services run from a delegated administrator
 /// account, auto-enrolling every member account in every allowed region. Absent: none.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Security {
     /// The account key of the delegated administrator.
@@ -26,7 +26,7 @@ impl Default for Security {
 }
 
 /// A service that is on unless `enabled: false`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Toggle {
     pub enabled: bool,
@@ -39,7 +39,7 @@ impl Default for Toggle {
 }
 
 /// `security.guardduty:`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct GuardDuty {
     pub enabled: bool,
@@ -57,7 +57,7 @@ impl Default for GuardDuty {
 }
 
 /// `security.securityhub:`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct SecurityHub {
     pub enabled: bool,
@@ -78,7 +78,7 @@ impl Default for SecurityHub {
 }
 
 /// `security.config:`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     pub enabled: bool,

@@ -35,3 +35,19 @@ impl<'de> Deserialize<'de> for AccountSelector {
         d.deserialize_any(V)
     }
 }
+
+impl schemars::JsonSchema for AccountSelector {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "AccountSelector".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "`all` (every member account) or a list of account keys",
+            "oneOf": [
+                { "const": "all" },
+                { "type": "array", "items": { "type": "string" } }
+            ]
+        })
+    }
+}

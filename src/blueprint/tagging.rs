@@ -2,7 +2,7 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 
 /// `tagging:`: the organization's tag policy.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Tagging {
     /// Targets: `root`, OU keys, account keys.
@@ -17,7 +17,7 @@ fn root() -> Vec<String> {
 }
 
 /// `tagging.tags.<Key>:`
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TagRule {
     /// Allowed values; empty means any value.

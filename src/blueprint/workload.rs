@@ -2,7 +2,7 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 
 /// `workloads.<key>:`: an application or team, with one account per environment it runs in.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Workload {
     pub environments: Vec<String>,

@@ -10,6 +10,7 @@ use crate::model::identity_center::Matrix;
 pub enum Format {
     Markdown,
     Csv,
+    Json,
 }
 
 #[derive(Debug, clap::Args)]
@@ -37,6 +38,7 @@ pub fn run(args: Args) -> Result<i32, Error> {
         match args.format {
             Format::Markdown => markdown(&ic.matrix),
             Format::Csv => csv(&ic.matrix),
+            Format::Json => crate::output::json(&ic.matrix),
         }
     );
     Ok(0)

@@ -19,6 +19,10 @@ pub struct Args {
     /// A folder of templates overriding the built-in ones by name
     #[arg(long)]
     templates: Option<PathBuf>,
+    /// Output format: `json` prints one object (`changes`, `summary`, `files`, `lock_changed`,
+    /// `refusals`) instead of the summary and unified diffs; the exit code is the same
+    #[arg(long, value_enum, default_value = "text")]
+    format: super::validate::Format,
 }
 
 fn unified(path: &str, old: &str, new: &str) -> String {
@@ -43,26 +47,12 @@ pub fn run(args: Args) -> Result<i32, Error> {
     super::print_warnings(&output.warnings);
     let model = &output.model;
     let plan = write::plan(&out, &output.tree).map_err(Error::Write)?;
-    let old_lock = loaded.lock.clone().unwrap_or_default();
     let r = &model.lock;
 
-    // The summary, in Terraform terms.
-    let mut summary: Vec<String> = Vec::new();
-    if loaded.lock.is_some() {
-        for a in &model.accounts {
-            let prev = r.renamed.get(&a.key).unwrap_or(&a.key);
-            match old_lock.accounts.get(prev) {
-                None => summary.push(format!("+ account {} ({}) will be created", a.key, a.email)),
-                Some(l) if l.ou != a.ou => summary.push(format!(
-                    "~ account {} moves from OU {} to OU {}",
-                    a.key,
-                    l.ou.as_deref().unwrap_or("root"),
-                    a.ou.as_deref().unwrap_or("root")
-                )),
-                Some(_) => {}
-            }
-        }
-    }
+    // The summary, in Terraform terms: what the trees say (replacements and destroys first,
+    // loudly), then what the lock plan says.
+    let old_tf = crate::gate::read_tf(&out);
+    let mut summary: Vec<String> = crate::gate::describe(&old_tf, &output.tree);
     for m in &r.new_moves {
         summary.push(format!(
             "~ {} is renamed to {} (moved, in place)",
@@ -95,13 +85,45 @@ pub fn run(args: Args) -> Result<i32, Error> {
     // TODO(identity center): assignments added/removed, once its model is on main.
 
     let lock_path = lock::path_for(&path);
-    let lock_old = std::fs::read_to_string(&lock_path).unwrap_or_default();
+    let lock_old = match std::fs::read_to_string(&lock_path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => {
+            return Err(Error::Usage(format!(
+                "cannot read {}: {e}",
+                lock_path.display()
+            )));
+        }
+    };
     let lock_new = r.next.to_text();
     let files = plan.added.len() + plan.changed.len() + plan.removed.len();
-    if files == 0 && lock_old == lock_new && summary.is_empty() {
+    let unchanged = files == 0 && lock_old == lock_new && summary.is_empty();
+    if args.format == super::validate::Format::Json {
+        let refusals = if unchanged {
+            Vec::new()
+        } else {
+            crate::gate::check(&old_tf, &output.tree, r, &out.display().to_string())
+        };
+        let report = serde_json::json!({
+            "out": out.display().to_string(),
+            "changes": !unchanged,
+            "summary": summary,
+            "files": {
+                "added": plan.added,
+                "changed": plan.changed,
+                "removed": plan.removed,
+            },
+            "lock_changed": lock_old != lock_new,
+            "refusals": refusals.iter().map(|d| d.to_json()).collect::<Vec<_>>(),
+        });
+        print!("{}", crate::output::json(&report));
+        return Ok(if unchanged { 0 } else { 1 });
+    }
+    if unchanged {
         println!("no changes: {} is up to date", out.display());
         return Ok(0);
     }
+    let refusals = crate::gate::check(&old_tf, &output.tree, r, &out.display().to_string());
     if summary.is_empty() {
         println!("No change to AWS objects; files change:");
     } else {
@@ -134,5 +156,10 @@ pub fn run(args: Args) -> Result<i32, Error> {
     if lock_old != lock_new {
         print!("{}", unified(lock::FILE, &lock_old, &lock_new));
     }
-    Ok(0)
+    if !refusals.is_empty() {
+        super::print_warnings(&refusals);
+        eprintln!("`landform generate` would refuse this change (see above)");
+    }
+    // Like `git diff --exit-code`: 1 when anything would change.
+    Ok(1)
 }

@@ -94,6 +94,7 @@ pub fn generate_into(
     }
     crate::gate::check_dir(out, &output.tree, &output.model.lock).map_err(Error::Input)?;
     let plan = write::plan(out, &output.tree).map_err(Error::Write)?;
+    let ci = ci_plan(loaded, &output, out)?;
     let lock_path = lock::path_for(&loaded.source.path);
     let lock_text = output.model.lock.next.to_text();
     let lock_old = std::fs::read_to_string(&lock_path).ok();
@@ -107,7 +108,22 @@ pub fn generate_into(
             };
             println!("{verb}  {} (beside the blueprint)", lock::FILE);
         }
-        if !plan.has_changes() && !lock_stale {
+        let ci_changes = ci.as_ref().map_or(0, |(root, _, p)| {
+            for (verb, list) in [
+                ("added", &p.added),
+                ("changed", &p.changed),
+                ("removed", &p.removed),
+            ] {
+                for f in list {
+                    println!(
+                        "{verb:<8} {} (beside the blueprint)",
+                        root.join(f).display()
+                    );
+                }
+            }
+            p.added.len() + p.changed.len() + p.removed.len()
+        });
+        if !plan.has_changes() && !lock_stale && ci_changes == 0 {
             println!("{}: up to date ({} files)", out.display(), plan.unchanged);
             return Ok(0);
         }
@@ -120,8 +136,11 @@ pub fn generate_into(
         for p in &plan.removed {
             println!("removed  {p}");
         }
-        let n =
-            plan.added.len() + plan.changed.len() + plan.removed.len() + usize::from(lock_stale);
+        let n = plan.added.len()
+            + plan.changed.len()
+            + plan.removed.len()
+            + usize::from(lock_stale)
+            + ci_changes;
         println!(
             "{}: {n} file{} would change; run `landform generate`",
             out.display(),
@@ -129,10 +148,26 @@ pub fn generate_into(
         );
         return Ok(1);
     }
-    if !plan.conflicts.is_empty() && !force {
-        return Err(Error::Conflicts(plan.conflicts.clone()));
+    let mut conflicts = plan.conflicts.clone();
+    if let Some((root, _, p)) = &ci {
+        conflicts.extend(p.conflicts.iter().map(|c| write::Conflict {
+            path: root.join(&c.path).display().to_string(),
+            reason: c.reason,
+        }));
+    }
+    if !conflicts.is_empty() && !force {
+        return Err(Error::Conflicts(conflicts));
     }
     write::apply(out, &output.tree, &plan).map_err(Error::Write)?;
+    if let Some((root, files, p)) = &ci {
+        write::apply(root, files, p).map_err(Error::Write)?;
+        for f in p.added.iter().chain(&p.changed) {
+            println!("{}: written (CI)", root.join(f).display());
+        }
+        for f in &p.removed {
+            println!("{}: removed (CI)", root.join(f).display());
+        }
+    }
     print_lock_changes(&output.model);
     if lock_stale {
         std::fs::write(&lock_path, &lock_text).map_err(|source| {
@@ -152,6 +187,55 @@ pub fn generate_into(
         plan.unchanged
     );
     Ok(0)
+}
+
+/// The CI pipeline `ci:` asks for, beside the blueprint: its root (the blueprint's folder), its
+/// files and what writing them would do. Owned like the tree: a manifest in that folder records
+/// what landform wrote, so a hand-written pipeline is never overwritten and a pipeline landform
+/// wrote goes when `ci:` goes. None when there is nothing to do.
+// The one place CI files are planned; writing them joins the tree's transaction when it has one.
+fn ci_plan(
+    loaded: &Loaded,
+    output: &crate::Output,
+    out: &Path,
+) -> Result<Option<(PathBuf, crate::render::Tree, write::Plan)>, Error> {
+    let root = loaded.source.dir().to_path_buf();
+    let root = if root.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        root
+    };
+    let files =
+        crate::ci::for_blueprint(loaded, &output.model, &output.tree, out).map_err(Error::Usage)?;
+    // A manifest there that lists anything but pipeline files belongs to a tree generated into
+    // this folder: it is not the pipeline's to change.
+    let manifest = std::fs::read_to_string(root.join(write::MANIFEST)).unwrap_or_default();
+    let foreign = manifest
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split_once("  ").map(|(_, p)| p))
+        .any(|p| !crate::ci::PATHS.contains(&p));
+    let tree: crate::render::Tree = match files {
+        Some(_) if foreign => {
+            return Err(Error::Usage(format!(
+                "`ci:` writes the pipeline beside the blueprint, but {} records a tree \
+                 generated into that folder; generate the tree into a subfolder (`-o terraform`)",
+                root.join(write::MANIFEST).display()
+            )));
+        }
+        Some(files) => files.into_iter().collect(),
+        None => {
+            // No `ci:`: only a pipeline landform wrote before is removed, and only when the
+            // blueprint's folder is not the output directory (whose manifest is the tree's).
+            let same = std::path::absolute(&root).ok() == std::path::absolute(out).ok();
+            if same || foreign || manifest.is_empty() {
+                return Ok(None);
+            }
+            crate::render::Tree::new()
+        }
+    };
+    let plan = write::plan(&root, &tree).map_err(Error::Write)?;
+    Ok(Some((root, tree, plan)))
 }
 
 /// One line per packed document: what it merged, where it is attached, and its size.

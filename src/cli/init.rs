@@ -12,6 +12,54 @@ pub struct Args {
     preset: String,
 }
 
+/// The repository's `.gitignore`: Terraform's working folders, state and plan files stay out;
+/// `.terraform.lock.hcl` (the provider versions and checksums) is committed.
+pub const GITIGNORE: &str = "\
+# Written by `landform init`; yours to edit.
+# Terraform's working folders (providers, modules, backend cache):
+.terraform/
+# Local state and its backups (state lives in the backend; bootstrap/ holds local state only
+# until its migration):
+*.tfstate
+*.tfstate.*
+# Plan files (they can hold secrets):
+*.tfplan
+*.tfplan.json
+tfplan
+# Crash logs and local overrides:
+crash.log
+crash.*.log
+*_override.tf
+*_override.tf.json
+# Keep .terraform.lock.hcl committed: it pins the provider builds every run uses.
+!.terraform.lock.hcl
+";
+
+/// Writes a file that must not exist yet; an existing one is left as it is.
+fn write_new(path: &std::path::Path, content: &str) -> Result<(), Error> {
+    use std::io::Write;
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+    {
+        Ok(mut f) => {
+            f.write_all(content.as_bytes())
+                .map_err(|e| Error::Usage(format!("cannot write {}: {e}", path.display())))?;
+            println!("wrote {}", path.display());
+            Ok(())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            println!("kept {} (it exists already)", path.display());
+            Ok(())
+        }
+        Err(e) => Err(Error::Usage(format!(
+            "cannot write {}: {e}",
+            path.display()
+        ))),
+    }
+}
+
 pub fn run(args: Args) -> Result<i32, Error> {
     let Some(text) = presets::find(&args.preset) else {
         let names: Vec<&str> = presets::PRESETS.iter().map(|(n, _, _)| *n).collect();
@@ -36,9 +84,16 @@ pub fn run(args: Args) -> Result<i32, Error> {
     drop(output);
     std::fs::create_dir_all(&dir)
         .map_err(|e| Error::Usage(format!("cannot create {}: {e}", dir.display())))?;
-    std::fs::write(&path, text)
+    let blueprint = format!("{}{text}", super::schema::modeline());
+    std::fs::write(&path, blueprint)
         .map_err(|e| Error::Usage(format!("cannot write {}: {e}", path.display())))?;
     println!("wrote {} (preset {})", path.display(), args.preset);
+    for (name, content) in [
+        (super::schema::FILE, super::schema::text()),
+        (".gitignore", GITIGNORE.to_string()),
+    ] {
+        write_new(&dir.join(name), &content)?;
+    }
     super::generate::generate_into(
         &loaded,
         &out,

@@ -3,11 +3,14 @@
 
 mod access;
 mod adopt;
+mod completions;
 mod diff;
+mod explain;
 mod generate;
 mod guardrails;
 mod init;
 mod lock;
+pub mod schema;
 mod validate;
 
 use std::ffi::OsString;
@@ -48,6 +51,12 @@ enum Command {
     Lock(lock::Args),
     /// Write a blueprint, a lock and a tree that import an existing organization.
     Adopt(adopt::Args),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(completions::Args),
+    /// Print the JSON Schema of the blueprint (editors complete and check with it).
+    Schema,
+    /// Explain what is in force on an account, an OU or the root, and where it comes from.
+    Explain(explain::Args),
 }
 
 /// Runs landform with these arguments (the first is the program name) and returns the exit code.
@@ -71,6 +80,12 @@ where
         Command::Diff(args) => diff::run(args),
         Command::Lock(args) => lock::run(args),
         Command::Adopt(args) => adopt::run(args),
+        Command::Completions(args) => completions::run(args),
+        Command::Schema => {
+            print!("{}", schema::text());
+            Ok(0)
+        }
+        Command::Explain(args) => explain::run(args),
         Command::Guardrails => {
             print!("{}", guardrails::listing());
             Ok(0)

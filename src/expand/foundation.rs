@@ -38,7 +38,7 @@ fn management(region: &str) -> Provider {
 
 /// Lower-case letters, digits and dashes from the organization name, at most 30 characters:
 /// the start of every bucket name.
-pub(super) fn bucket_prefix(name: &str) -> String {
+pub(crate) fn bucket_prefix(name: &str) -> String {
     let kebab: String = name
         .to_kebab_case()
         .chars()

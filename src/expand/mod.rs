@@ -5,6 +5,7 @@
 //! documents with resolved targets. A new account kind is a new loop in [`accounts`].
 
 mod foundation;
+pub(crate) use foundation::bucket_prefix;
 pub mod identity_center;
 pub mod network;
 
@@ -59,10 +60,34 @@ pub fn expand(loaded: &Loaded, options: RunOptions) -> Model {
         moved: Vec::new(),
         removed: Vec::new(),
         imports: Vec::new(),
+        state: state(bp),
+        stack_order: Vec::new(),
         lock: LockPlan::default(),
     };
+    model.stack_order = model.apply_order();
     reconcile::finish(loaded, &mut model, plan);
     model
+}
+
+/// `state:`: the bucket's region defaults to the home region; the key prefix ends in `/`.
+fn state(bp: &Blueprint) -> Option<crate::model::State> {
+    let s = bp.state.as_ref()?;
+    let prefix = s
+        .key_prefix
+        .as_deref()
+        .map(|p| p.trim_matches('/'))
+        .filter(|p| !p.is_empty())
+        .map(|p| format!("{p}/"))
+        .unwrap_or_default();
+    Some(crate::model::State {
+        bucket: s.bucket.clone(),
+        region: s
+            .region
+            .clone()
+            .unwrap_or_else(|| bp.organization.home_region.clone()),
+        key_prefix: prefix,
+        bootstrapped: s.bootstrapped,
+    })
 }
 
 /// The regions accounts may use: `organization.regions`, or the home region alone.
@@ -353,7 +378,7 @@ fn policies(loaded: &Loaded, accounts: &[Account]) -> Vec<Policy> {
             description: custom
                 .description
                 .clone()
-                .unwrap_or_else(|| format!("{} from {}", kind_label(custom.kind), custom.file)),
+                .unwrap_or_else(|| format!("{} from {}", custom.kind.title(), custom.file)),
             substitutions: placeholders::substitutions(&document, is_account),
             document,
             targets: targets(bp, accounts, &custom.attach),
@@ -366,14 +391,4 @@ fn policies(loaded: &Loaded, accounts: &[Account]) -> Vec<Policy> {
         out = pack::pack(out, &bp.organization.limits);
     }
     out
-}
-
-fn kind_label(kind: PolicyType) -> &'static str {
-    match kind {
-        PolicyType::Scp => "Service control policy",
-        PolicyType::Rcp => "Resource control policy",
-        PolicyType::Tag => "Tag policy",
-        PolicyType::Backup => "Backup policy",
-        PolicyType::AiOptOut => "AI services opt-out policy",
-    }
 }

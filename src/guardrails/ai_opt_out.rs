@@ -7,7 +7,8 @@ pub const GUARDRAIL: Guardrail = Guardrail {
     name: "ai_opt_out",
     kind: PolicyType::AiOptOut,
     summary: "An AI services opt-out policy: AWS may not store or use the organization's content \
-              processed by its AI services to improve them.",
+              processed by its AI services to improve them. Child policies cannot opt back in \
+              (`@@operators_allowed_for_child_policies: [\"@@none\"]`).",
     params: &[Param {
         name: "allow_services",
         help: "AI services (policy names such as `lex`) left opted in; default none",
@@ -16,13 +17,24 @@ pub const GUARDRAIL: Guardrail = Guardrail {
 };
 
 fn build(inputs: &Inputs) -> Value {
+    // AWS's syntax page: `@@none` at each level keeps a child policy from changing the choice.
+    let locked = |choice: &str| {
+        json!({
+            "@@operators_allowed_for_child_policies": ["@@none"],
+            "opt_out_policy": {
+                "@@operators_allowed_for_child_policies": ["@@none"],
+                "@@assign": choice,
+            },
+        })
+    };
     let mut services = serde_json::Map::new();
     services.insert(
-        "default".into(),
-        json!({ "opt_out_policy": { "@@assign": "optOut" } }),
+        "@@operators_allowed_for_child_policies".into(),
+        json!(["@@none"]),
     );
+    services.insert("default".into(), locked("optOut"));
     for s in inputs.list("allow_services", Vec::new()) {
-        services.insert(s, json!({ "opt_out_policy": { "@@assign": "optIn" } }));
+        services.insert(s, locked("optIn"));
     }
     json!({ "services": services })
 }

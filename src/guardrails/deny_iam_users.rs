@@ -6,9 +6,10 @@ use crate::blueprint::PolicyType;
 pub const GUARDRAIL: Guardrail = Guardrail {
     name: "deny_iam_users",
     kind: PolicyType::Scp,
-    summary: "Denies creating IAM users, their console passwords and access keys: people sign in \
-              through IAM Identity Center and workloads use roles, so no long-lived credentials \
-              exist to leak.",
+    summary: "Denies creating IAM users, their access keys, service-specific credentials and \
+              console passwords (and changing those passwords or the account password policy): \
+              people sign in through IAM Identity Center and workloads use roles, so no \
+              long-lived credentials exist to leak.",
     params: &[Param {
         name: "exempt_roles",
         help: "role ARN patterns that may still create users and keys (a legacy integration); \
@@ -22,7 +23,7 @@ fn build(inputs: &Inputs) -> Value {
     let mut statement = json!({
         "Sid": "DenyIamUsersAndAccessKeys",
         "Effect": "Deny",
-        "Action": ["iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:CreateUser"],
+        "Action": super::data_list(include_str!("../../data/guardrails/iam-user-actions.txt"), None),
         "Resource": "*",
     });
     if !exempt.is_empty() {

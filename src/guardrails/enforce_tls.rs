@@ -6,11 +6,29 @@ use crate::blueprint::PolicyType;
 pub const GUARDRAIL: Guardrail = Guardrail {
     name: "enforce_tls",
     kind: PolicyType::Rcp,
-    summary: "A resource control policy that denies any request to S3, SQS, KMS, Secrets Manager \
-              and STS made without TLS, whoever makes it, so data never travels in clear text.",
+    summary: "A resource control policy that denies any request made without TLS, whoever makes \
+              it, to every service RCPs cover (S3, STS, KMS, SQS, Secrets Manager, Cognito, \
+              CloudWatch Logs, DynamoDB, ECR, OpenSearch Serverless), so data never travels in \
+              clear text.",
     params: &[],
     build,
 };
+
+/// Every service resource control policies apply to (AWS's RCP example
+/// Restrict-access-to-only-HTTPS-connections-to-your-resources.json, MIT-0).
+pub const RCP_SERVICES: &[&str] = &[
+    "aoss:*",
+    "cognito-identity:*",
+    "cognito-idp:*",
+    "dynamodb:*",
+    "ecr:*",
+    "kms:*",
+    "logs:*",
+    "s3:*",
+    "secretsmanager:*",
+    "sqs:*",
+    "sts:*",
+];
 
 fn build(_: &Inputs) -> Value {
     // AWS's data perimeter example "EnforceSecureTransport".
@@ -18,7 +36,7 @@ fn build(_: &Inputs) -> Value {
         "Sid": "EnforceSecureTransport",
         "Effect": "Deny",
         "Principal": "*",
-        "Action": ["kms:*", "s3:*", "secretsmanager:*", "sqs:*", "sts:*"],
+        "Action": RCP_SERVICES,
         "Resource": "*",
         "Condition": { "BoolIfExists": { "aws:SecureTransport": "false" } },
     })])

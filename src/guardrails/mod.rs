@@ -15,6 +15,8 @@ mod deny_s3_public_access_changes;
 mod enforce_tls;
 mod protect_access_roles;
 mod protect_audit_logging;
+mod protect_log_archive;
+mod protect_perimeter_tags;
 mod region_restriction;
 
 use indexmap::IndexMap;
@@ -81,12 +83,14 @@ pub const ALL: &[&Guardrail] = &[
     &region_restriction::GUARDRAIL,
     &protect_audit_logging::GUARDRAIL,
     &protect_access_roles::GUARDRAIL,
+    &protect_log_archive::GUARDRAIL,
     &deny_s3_public_access_changes::GUARDRAIL,
     &deny_iam_users::GUARDRAIL,
     &deny_disable_ebs_encryption::GUARDRAIL,
     &deny_all::GUARDRAIL,
     &enforce_tls::GUARDRAIL,
     &deny_external_access::GUARDRAIL,
+    &protect_perimeter_tags::GUARDRAIL,
     &ai_opt_out::GUARDRAIL,
 ];
 
@@ -105,4 +109,55 @@ fn document(statements: Vec<Value>) -> Value {
         "Version": "2012-10-17",
         "Statement": statements,
     })
+}
+
+/// The entries of a list under `data/guardrails/`: one per line; `#` comments and blank lines
+/// skipped. With `section`, only the lines after `[section]` up to the next `[...]`.
+pub fn data_list(text: &'static str, section: Option<&str>) -> Vec<&'static str> {
+    let mut current: Option<&str> = None;
+    let mut out = Vec::new();
+    for line in text.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            current = Some(name);
+            continue;
+        }
+        if section.is_none() || section == current {
+            out.push(line);
+        }
+    }
+    out
+}
+
+/// The roles every protecting guardrail exempts by default: the organization access role
+/// (landform's own stacks run through it) and the execution roles of service-managed
+/// StackSets (how per-account baselines reach member accounts).
+pub fn default_exempt_roles(organization: &Organization) -> Vec<String> {
+    vec![
+        format!("arn:aws:iam::*:role/{}", organization.access_role),
+        STACKSET_EXECUTION_ROLES.to_string(),
+    ]
+}
+
+/// The execution roles AWS CloudFormation StackSets creates in member accounts for
+/// service-managed stack sets.
+pub const STACKSET_EXECUTION_ROLES: &str = "arn:aws:iam::*:role/stacksets-exec-*";
+
+#[cfg(test)]
+mod tests {
+    /// The summary is the policy's description in AWS, which takes at most 512 characters.
+    #[test]
+    fn every_summary_fits_an_aws_policy_description() {
+        for g in super::ALL {
+            let description = g.summary.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(
+                description.chars().count() <= 512,
+                "{}: {} characters",
+                g.name,
+                description.chars().count()
+            );
+        }
+    }
 }

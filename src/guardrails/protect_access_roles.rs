@@ -6,10 +6,11 @@ use crate::blueprint::PolicyType;
 pub const GUARDRAIL: Guardrail = Guardrail {
     name: "protect_access_roles",
     kind: PolicyType::Scp,
-    summary: "Denies changing or deleting the organization access role (organization.access_role) \
-              and the roles landform manages (named `landform-*`), so nobody in a member account \
-              can lock the management account out or widen those roles; only the exempt roles \
-              may change them.",
+    summary: "Denies creating, changing or deleting the organization access role \
+              (organization.access_role), the roles landform manages (named `landform-*`) and \
+              the StackSets execution roles (`stacksets-exec-*`), so nobody in a member account \
+              can lock the management account out, widen those roles, or edit their trust to act \
+              as a principal other guardrails exempt; only the exempt roles may change them.",
     params: &[
         Param {
             name: "extra_roles",
@@ -26,6 +27,7 @@ pub const GUARDRAIL: Guardrail = Guardrail {
 
 const ACTIONS: &[&str] = &[
     "iam:AttachRolePolicy",
+    "iam:CreateRole",
     "iam:DeleteRole",
     "iam:DeleteRolePermissionsBoundary",
     "iam:DeleteRolePolicy",
@@ -42,9 +44,16 @@ const ACTIONS: &[&str] = &[
 /// The name pattern of roles landform itself creates in member accounts.
 pub const MANAGED_ROLES: &str = "landform-*";
 
+/// The name pattern of the roles service-managed StackSets run as in member accounts.
+pub const STACKSET_ROLES: &str = "stacksets-exec-*";
+
 fn build(inputs: &Inputs) -> Value {
     let access_role = &inputs.organization.access_role;
-    let mut roles = vec![access_role.clone(), MANAGED_ROLES.to_string()];
+    let mut roles = vec![
+        access_role.clone(),
+        MANAGED_ROLES.to_string(),
+        STACKSET_ROLES.to_string(),
+    ];
     for extra in inputs.list("extra_roles", Vec::new()) {
         if !roles.contains(&extra) {
             roles.push(extra);

@@ -1,53 +1,44 @@
+use std::sync::OnceLock;
+
 use serde_json::{Value, json};
 
-use super::{Guardrail, Inputs, Param, document};
+use super::{Guardrail, Inputs, Param, data_list, default_exempt_roles, document};
 use crate::blueprint::PolicyType;
 
 pub const GUARDRAIL: Guardrail = Guardrail {
     name: "protect_audit_logging",
     kind: PolicyType::Scp,
     summary: "Denies stopping, deleting or weakening CloudTrail, AWS Config, GuardDuty, Security \
-              Hub and IAM Access Analyzer, so an intruder or a mistake cannot blind the audit \
-              trail. The organization access role that manages them stays exempt.",
+              Hub and IAM Access Analyzer (recorders, delivery channels, detectors, filters, \
+              IP sets, publishing destinations, members, archive rules), so an intruder or a \
+              mistake cannot blind the audit trail. The organization access role and the \
+              StackSets execution roles that manage them stay exempt; attach \
+              protect_access_roles too, so nobody can take those roles over.",
     params: &[Param {
         name: "exempt_roles",
         help: "role ARN patterns that may still change audit services; default the \
-               organization access role in every account",
+               organization access role and the StackSets execution roles in every account",
     }],
     build,
 };
 
-const ACTIONS: &[&str] = &[
-    "cloudtrail:DeleteTrail",
-    "cloudtrail:PutEventSelectors",
-    "cloudtrail:StopLogging",
-    "cloudtrail:UpdateTrail",
-    "config:DeleteConfigRule",
-    "config:DeleteConfigurationRecorder",
-    "config:DeleteDeliveryChannel",
-    "config:StopConfigurationRecorder",
-    "guardduty:CreateFilter",
-    "guardduty:DeleteDetector",
-    "guardduty:DeleteMembers",
-    "guardduty:DisassociateFromAdministratorAccount",
-    "guardduty:DisassociateFromMasterAccount",
-    "guardduty:StopMonitoringMembers",
-    "guardduty:UpdateDetector",
-    "securityhub:BatchDisableStandards",
-    "securityhub:DeleteInvitations",
-    "securityhub:DisableSecurityHub",
-    "securityhub:DisassociateFromAdministratorAccount",
-    "securityhub:DisassociateFromMasterAccount",
-    "access-analyzer:DeleteAnalyzer",
-];
+/// The protected actions (`data/guardrails/audit-logging-actions.txt`, with its sources).
+pub fn actions() -> &'static [&'static str] {
+    static LIST: OnceLock<Vec<&'static str>> = OnceLock::new();
+    LIST.get_or_init(|| {
+        data_list(
+            include_str!("../../data/guardrails/audit-logging-actions.txt"),
+            None,
+        )
+    })
+}
 
 fn build(inputs: &Inputs) -> Value {
-    let default_role = format!("arn:aws:iam::*:role/{}", inputs.organization.access_role);
-    let exempt = inputs.list("exempt_roles", vec![default_role]);
+    let exempt = inputs.list("exempt_roles", default_exempt_roles(inputs.organization));
     let mut statement = json!({
         "Sid": "ProtectAuditLogging",
         "Effect": "Deny",
-        "Action": ACTIONS,
+        "Action": actions(),
         "Resource": "*",
     });
     if !exempt.is_empty() {

@@ -25,43 +25,17 @@ pub const GUARDRAIL: Guardrail = Guardrail {
 };
 
 /// Global services: their API lives in one region (mostly us-east-1), so a region-deny must
-/// leave them alone or it breaks IAM, billing and DNS. The one place this list lives.
-pub const GLOBAL_ACTIONS: &[&str] = &[
-    "account:*",
-    "acm:*",
-    "aws-marketplace-management:*",
-    "aws-marketplace:*",
-    "aws-portal:*",
-    "budgets:*",
-    "ce:*",
-    "chime:*",
-    "cloudfront:*",
-    "cur:*",
-    "directconnect:*",
-    "ec2:DescribeRegions",
-    "ec2:DescribeTransitGateways",
-    "ec2:DescribeVpnGateways",
-    "fms:*",
-    "globalaccelerator:*",
-    "health:*",
-    "iam:*",
-    "kms:*",
-    "networkmanager:*",
-    "organizations:*",
-    "pricing:*",
-    "route53:*",
-    "route53domains:*",
-    "s3:GetAccountPublicAccessBlock",
-    "s3:ListAllMyBuckets",
-    "s3:PutAccountPublicAccessBlock",
-    "shield:*",
-    "sts:*",
-    "support:*",
-    "trustedadvisor:*",
-    "waf-regional:*",
-    "waf:*",
-    "wafv2:*",
-];
+/// leave them alone or it breaks IAM, billing and DNS. The list is data, with its sources:
+/// `data/guardrails/global-actions.txt`.
+pub fn global_actions() -> &'static [&'static str] {
+    static LIST: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    LIST.get_or_init(|| {
+        super::data_list(
+            include_str!("../../data/guardrails/global-actions.txt"),
+            None,
+        )
+    })
+}
 
 fn build(inputs: &Inputs) -> Value {
     let org = inputs.organization;
@@ -70,7 +44,7 @@ fn build(inputs: &Inputs) -> Value {
     } else {
         org.regions.clone()
     };
-    let mut not_action: Vec<String> = GLOBAL_ACTIONS.iter().map(|s| s.to_string()).collect();
+    let mut not_action: Vec<String> = global_actions().iter().map(|s| s.to_string()).collect();
     for extra in inputs.list("extra_global_actions", Vec::new()) {
         if !not_action.contains(&extra) {
             not_action.push(extra);

@@ -32,8 +32,11 @@ use std::path::{Path, PathBuf};
 use indexmap::IndexMap;
 use serde::Deserialize;
 
+use std::collections::HashMap;
+
 use crate::diagnostic::Diagnostic;
-use crate::source::Source;
+use crate::naming::{email_for, key_of, workload_account_name};
+use crate::source::{Source, Span};
 
 /// The lock file's name, beside the blueprint.
 pub const FILE: &str = "landform.lock";
@@ -190,25 +193,68 @@ pub fn read(path: &Path) -> Result<Option<Lock>, Vec<Diagnostic>> {
     }
 }
 
-/// Parses lock text; `path` is for messages.
+/// The header line that says the lock ends with a count line ([`Lock::to_text`] writes both).
+/// A lock with this header and no matching end line was cut short; a lock without it predates
+/// the count line and is accepted (the next `generate` adds it).
+const COUNTED: &str = "# The last line counts the entries: a lock without it was cut short.";
+
+/// The last line of a lock: how many accounts (kept and removed) and moves it holds.
+fn end_line(accounts: usize, removed: usize, moved: usize) -> String {
+    format!("# end of landform.lock: {accounts} accounts, {removed} removed, {moved} moved\n")
+}
+
+const RESTORE: &str = "landform.lock is written by `landform generate`: restore it from version control (it is what landform promised AWS; never edit it by hand)";
+
+/// A diagnostic located at a line of the lock.
+fn at_line(source: &Source, line: usize, column: usize, message: String) -> Diagnostic {
+    let len = source
+        .line(line)
+        .map_or(1, |l| l.chars().count().saturating_sub(column - 1).max(1));
+    Diagnostic::error(message).at(source, Some(Span { line, column, len }))
+}
+
+/// Parses lock text; `path` is for messages. Every error is located in the lock, with the fix.
 pub fn parse(path: &Path, text: &str) -> Result<Lock, Vec<Diagnostic>> {
     let source = Source::new(path, text);
+    let name = path.display();
+    // Merge conflict markers (what a conflicted merge or rebase leaves).
+    let markers: Vec<Diagnostic> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| ["<<<<<<<", "=======", ">>>>>>>", "|||||||"].iter().any(|m| l.starts_with(m)))
+        .map(|(i, _)| {
+            at_line(&source, i + 1, 1, format!("{name} has an unresolved merge conflict"))
+                .with_help(format!("{RESTORE}: check out one side (`git checkout --ours landform.lock` or `--theirs`) and run `landform generate` again; never merge two locks by hand"))
+        })
+        .collect();
+    if !markers.is_empty() {
+        return Err(markers);
+    }
+    // Duplicate keys (a careless merge) and absurd nesting, located at the second occurrence.
     let structure = crate::load::structure_errors(&source);
     if !structure.is_empty() {
         return Err(structure
             .into_iter()
-            .map(|d| {
-                d.with_help(
-                    "the lock is written by `landform generate`; restore it from version control",
-                )
-            })
+            .map(|d| d.with_help(RESTORE))
             .collect());
     }
     let lock: Lock = serde_yaml::from_str(&source.text).map_err(|e| {
-        let d = Diagnostic::error(format!("{} is not a valid lock file: {e}", path.display()));
-        vec![d.with_help(
-            "the lock is written by `landform generate`; restore it from version control",
-        )]
+        let full = e.to_string();
+        let message = match full.rfind(" at line ") {
+            Some(i) => full[..i].to_string(),
+            None => full.clone(),
+        };
+        let d = match e.location() {
+            Some(loc) => at_line(
+                &source,
+                loc.line(),
+                loc.column(),
+                format!("{name} is not a valid lock file: {message}"),
+            ),
+            None => Diagnostic::error(format!("{name} is not a valid lock file: {message}"))
+                .at(&source, None),
+        };
+        vec![d.with_help(RESTORE)]
     })?;
     let mut errors = Vec::new();
     if lock.version != 1 {
@@ -217,6 +263,27 @@ pub fn parse(path: &Path, text: &str) -> Result<Lock, Vec<Diagnostic>> {
                 .at_value(&source, "version")
                 .with_help("this landform reads lock version 1"),
         );
+    }
+    // Truncation: a counted lock must end with its count line, and the counts must match.
+    if text.contains(COUNTED) {
+        let expected = end_line(lock.accounts.len(), lock.removed.len(), lock.moved.len());
+        if !text.ends_with(&expected) {
+            let last = text.lines().count().max(1);
+            let found = text
+                .lines()
+                .rev()
+                .find(|l| l.starts_with("# end of landform.lock"));
+            let message = match found {
+                Some(l) => format!(
+                    "{name} does not match its count line (`{l}`; the entries give `{}`): entries were lost or added by hand",
+                    expected.trim_end()
+                ),
+                None => format!(
+                    "{name} is cut short: it has no `# end of landform.lock` line (a write was interrupted or the file was truncated)"
+                ),
+            };
+            errors.push(at_line(&source, last, 1, message).with_help(RESTORE));
+        }
     }
     let keys = lock
         .accounts
@@ -250,10 +317,96 @@ pub fn parse(path: &Path, text: &str) -> Result<Lock, Vec<Diagnostic>> {
             }
         }
     }
+    consistency(&lock, &source, &mut errors);
     if errors.is_empty() {
         Ok(lock)
     } else {
         Err(errors)
+    }
+}
+
+/// Entries that contradict each other or themselves: two accounts with one email or one id, a
+/// workload account whose key is not the one its workload and environment give, an email that
+/// the recorded pattern gives another entry's name (swapped emails).
+fn consistency(lock: &Lock, source: &Source, errors: &mut Vec<Diagnostic>) {
+    let entries: Vec<(&str, &String, &LockedAccount)> = lock
+        .accounts
+        .iter()
+        .map(|(k, a)| ("accounts", k, a))
+        .chain(lock.removed.iter().map(|(k, a)| ("removed", k, a)))
+        .collect();
+    let mut emails: HashMap<String, &String> = HashMap::new();
+    let mut ids: HashMap<&str, &String> = HashMap::new();
+    for (section, key, a) in &entries {
+        let at = format!("{section}.{key}");
+        if let Some(first) = emails.insert(a.email.to_lowercase(), key) {
+            errors.push(
+                Diagnostic::error(format!(
+                    "accounts `{first}` and `{key}` in the lock share the root email `{}`",
+                    a.email
+                ))
+                .at_value(source, &format!("{at}.email"))
+                .with_help(RESTORE),
+            );
+        }
+        if let Some(id) = &a.id
+            && let Some(first) = ids.insert(id, key)
+        {
+            errors.push(
+                Diagnostic::error(format!(
+                    "accounts `{first}` and `{key}` in the lock share the account id `{id}`"
+                ))
+                .at_value(source, &format!("{at}.id"))
+                .with_help(RESTORE),
+            );
+        }
+        if let (Some(w), Some(e), Some(n)) = (&a.workload, &a.environment, &a.name) {
+            let name = workload_account_name(w, e, a.region.as_deref());
+            if key_of(&name) != **key || &name != n {
+                errors.push(
+                    Diagnostic::error(format!(
+                        "lock entry `{key}` says workload `{w}`, environment `{e}` and name `{n}`, which do not go together (that account is `{}`)",
+                        key_of(&name)
+                    ))
+                    .at_key(source, &at)
+                    .with_help(RESTORE),
+                );
+            }
+        }
+    }
+    // Swapped emails: an entry whose email is the pattern's email for another entry's name,
+    // not for its own.
+    let Some(pattern) = &lock.email_pattern else {
+        return;
+    };
+    let by_email: HashMap<String, &String> = entries
+        .iter()
+        .filter_map(|(_, k, a)| {
+            a.name
+                .as_ref()
+                .map(|n| (email_for(pattern, n).to_lowercase(), *k))
+        })
+        .collect();
+    for (section, key, a) in &entries {
+        let own = a
+            .name
+            .as_ref()
+            .map(|n| email_for(pattern, n).to_lowercase());
+        if own.as_deref() == Some(a.email.to_lowercase().as_str()) {
+            continue;
+        }
+        if let Some(other) = by_email.get(&a.email.to_lowercase())
+            && *other != *key
+        {
+            errors.push(
+                Diagnostic::error(format!(
+                    "lock entry `{key}` has the root email `{}`, which the lock's pattern gives account `{other}`: the entries' emails were swapped or edited",
+                    a.email
+                ))
+                .at_value(source, &format!("{section}.{key}.email"))
+                .with_help(RESTORE),
+            );
+        }
     }
 }
 
@@ -304,6 +457,8 @@ impl Lock {
             "# landform.lock: written by `landform generate`. Commit it with the blueprint and\n\
              # review its changes: each account key's root email is its identity in AWS.\n",
         );
+        s.push_str(COUNTED);
+        s.push('\n');
         s.push_str("version: 1\n");
         if let Some(p) = &self.email_pattern {
             s.push_str(&format!("email_pattern: {}\n", q(p)));
@@ -355,6 +510,11 @@ impl Lock {
                 s.push_str(&account_line(k, a));
             }
         }
+        s.push_str(&end_line(
+            self.accounts.len(),
+            self.removed.len(),
+            self.moved.len(),
+        ));
         s
     }
 }

@@ -265,6 +265,25 @@ pub fn reconcile(
             }
         };
         let Some(locked) = locked else {
+            // A new account: its email must not be one an existing account keeps (a workload
+            // renamed away and its old name used again would otherwise ask AWS for a second
+            // account with the first one's email).
+            let email = o.explicit_email.unwrap_or(&derived);
+            let holder = lock
+                .accounts
+                .iter()
+                .chain(&lock.removed)
+                .find(|(k, l)| l.email.eq_ignore_ascii_case(email) && **k != a.key);
+            if let Some((k, _)) = holder {
+                r.diagnostics.push(
+                    Diagnostic::error(format!(
+                        "new account `{}` would get the root email `{email}`, which account `{k}` in landform.lock already has",
+                        a.key
+                    ))
+                    .at_key(src, &o.decl)
+                    .with_help(format!("give `{}` another name (or an explicit `email:`); `{k}` keeps its email", a.key)),
+                );
+            }
             if let Some(e) = o.explicit_email {
                 r.emails.insert(a.key.clone(), e.to_string());
             }

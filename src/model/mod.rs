@@ -8,12 +8,14 @@ pub mod identity_center;
 pub mod network;
 mod ou;
 mod policy;
+mod state;
 
 pub use account::{Account, AccountKind};
 pub use blocks::{Import, Moved, Removed};
 pub use foundation::{Logging, Provider, Security, SecurityRegion, Stack, Standard};
 pub use ou::Ou;
 pub use policy::{Policy, PolicySource, Target};
+pub use state::{BOOTSTRAP, State};
 
 use indexmap::IndexMap;
 use serde::Serialize;
@@ -44,6 +46,11 @@ pub struct Model {
     pub dns: Option<network::Dns>,
     /// The foundation stacks, in the order to apply after organization/ and identity-center/.
     pub stacks: Vec<Stack>,
+    /// The S3 backend and the `bootstrap/` stack; None without `state:`.
+    pub state: Option<State>,
+    /// Every stack folder of the tree, in the order to apply (`bootstrap`, `organization`,
+    /// `identity-center`, then `stacks`): the README, backends and CI files follow it.
+    pub stack_order: Vec<String>,
     /// What reconciling with `landform.lock` decided (computed once, in `expand`).
     #[serde(skip)]
     pub lock: crate::lock::LockPlan,
@@ -67,6 +74,20 @@ pub struct Organization {
 impl Model {
     pub fn account(&self, key: &str) -> Option<&Account> {
         self.accounts.iter().find(|a| a.key == key)
+    }
+
+    /// The stack folders in apply order, from what the model holds.
+    pub fn apply_order(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.state.is_some() {
+            out.push(BOOTSTRAP.to_string());
+        }
+        out.push("organization".to_string());
+        if self.identity_center.is_some() {
+            out.push("identity-center".to_string());
+        }
+        out.extend(self.stacks.iter().map(|s| s.name.clone()));
+        out
     }
 
     pub fn ou(&self, key: &str) -> Option<&Ou> {

@@ -68,12 +68,13 @@ pub struct Policy {
 }
 
 impl Policy {
-    /// The document as AWS counts it: minified JSON.
+    /// The document as Terraform sends it and AWS counts it: minified JSON with `<`, `>`, `&`
+    /// escaped (see [`crate::orgpolicy::as_sent`]).
     pub fn minified(&self) -> String {
-        self.document.to_string()
+        crate::orgpolicy::as_sent(&self.document)
     }
 
-    /// The size AWS will count: minified, with each apply-time token at its longest value.
+    /// The size AWS will count: the sent text, with each apply-time token at its longest value.
     pub fn size(&self) -> usize {
         placeholders::worst_case(&self.minified()).chars().count()
     }

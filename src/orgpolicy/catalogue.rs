@@ -16,6 +16,25 @@ use std::sync::OnceLock;
 /// `scripts/refresh-iam-catalogue.py`).
 pub const IAM_ACTIONS_TXT: &str = include_str!("../../data/iam-actions.txt");
 
+/// Names AWS retired (`data/iam-actions-retired.txt`): `prefix:Action` or `prefix:*`, a tab,
+/// and a note on when and why.
+pub const IAM_RETIRED_TXT: &str = include_str!("../../data/iam-actions-retired.txt");
+
+/// The note on a retired action or service, if `action` (any case) names one.
+pub fn retired(action: &str) -> Option<&'static str> {
+    let (prefix, name) = action.split_once(':')?;
+    IAM_RETIRED_TXT
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split_once('\t'))
+        .find(|(entry, _)| match entry.split_once(':') {
+            Some((p, "*")) => p.eq_ignore_ascii_case(prefix),
+            Some((p, n)) => p.eq_ignore_ascii_case(prefix) && n.eq_ignore_ascii_case(name),
+            None => false,
+        })
+        .map(|(_, note)| note.trim())
+}
+
 /// Why an `Action`/`NotAction` entry was rejected.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ActionProblem {
@@ -34,6 +53,15 @@ pub enum ActionProblem {
     },
     /// A wildcard pattern that matches no known action.
     NoMatch { pattern: String },
+    /// A name AWS retired: accepted, matches nothing (a warning, not an error).
+    Retired { action: String, note: &'static str },
+}
+
+impl ActionProblem {
+    /// Whether AWS accepts the entry anyway (it just does nothing).
+    pub fn is_warning(&self) -> bool {
+        matches!(self, ActionProblem::Retired { .. })
+    }
 }
 
 impl fmt::Display for ActionProblem {
@@ -58,6 +86,11 @@ impl fmt::Display for ActionProblem {
                 }
                 Ok(())
             }
+            ActionProblem::Retired { action, note } => write!(
+                f,
+                "`{action}` was retired by AWS ({note}); AWS still accepts it but it matches \
+                 nothing, so this entry denies or allows nothing: remove it"
+            ),
             ActionProblem::NoMatch { pattern } => match pattern.split_once(':') {
                 Some((service, _)) if !has_wildcard(service) => {
                     write!(f, "`{pattern}` matches no action in service {service}")
@@ -184,6 +217,24 @@ impl Catalogue {
         if action == "*" || self.exact_hit(action) {
             return Ok(());
         }
+        let result = self.check_known(action);
+        match result {
+            Err(
+                ActionProblem::UnknownService { .. }
+                | ActionProblem::UnknownAction { .. }
+                | ActionProblem::NoMatch { .. },
+            ) => match retired(action) {
+                Some(note) => Err(ActionProblem::Retired {
+                    action: action.to_string(),
+                    note,
+                }),
+                None => result,
+            },
+            other => other,
+        }
+    }
+
+    fn check_known(&self, action: &str) -> Result<(), ActionProblem> {
         let Some((prefix, name)) = action.split_once(':') else {
             return Err(ActionProblem::MissingPrefix {
                 action: action.to_string(),
@@ -472,6 +523,42 @@ mod tests {
             err("nosuchservicexyz:Foo"),
             "unknown service prefix `nosuchservicexyz`"
         );
+    }
+
+    #[test]
+    fn retired_names_are_warnings_and_typos_stay_errors() {
+        for action in [
+            "account:PutChallengeQuestions",
+            "aws-marketplace:StartPrivateMarketplace",
+            "macie:*",
+            "macie:ListMemberAccounts",
+            "awsbillingconsole:ViewBilling",
+        ] {
+            let problem = check_action(action).unwrap_err();
+            assert!(problem.is_warning(), "{action}: {problem}");
+            assert!(
+                problem.to_string().contains("was retired by AWS"),
+                "{problem}"
+            );
+        }
+        // A typo of a live action is still an error with a suggestion.
+        let typo = check_action("account:PutAlternateContcat").unwrap_err();
+        assert!(!typo.is_warning());
+        assert_eq!(
+            typo.to_string(),
+            "unknown action `account:PutAlternateContcat` in service account; did you mean `account:PutAlternateContact`?"
+        );
+        // Every retired entry is really absent from the live catalogue.
+        for line in IAM_RETIRED_TXT.lines().filter(|l| !l.starts_with('#')) {
+            let (entry, note) = line.split_once('\t').expect("entry<TAB>note");
+            assert!(!note.trim().is_empty(), "{line}");
+            let (prefix, name) = entry.split_once(':').unwrap();
+            match catalogue().service(prefix) {
+                Some(s) if name != "*" => assert!(s.find(name).is_none(), "{entry} is live"),
+                Some(_) => panic!("{entry}: the service is live"),
+                None => {}
+            }
+        }
     }
 
     #[test]

@@ -2,8 +2,8 @@
 //!
 //! SCPs and RCPs use the IAM policy grammar and are checked in depth (elements,
 //! effects, principals, actions against the catalogue, condition operators).
-//! Tag, backup and AI-opt-out policies use the management-policy grammar
-//! (`@@assign` etc.) and get lighter checks.
+//! Tag, backup, AI opt-out and declarative policies use the management-policy grammar
+//! (`@@assign` etc.), checked against each type's fields by [`super::management`].
 
 use std::collections::HashSet;
 use std::fmt;
@@ -13,23 +13,14 @@ use serde_json::{Map, Value};
 use super::catalogue::{check_action, is_condition_operator};
 use crate::blueprint::PolicyType as PolicyKind;
 
-/// How a policy type reads in messages.
-fn label(kind: PolicyKind) -> &'static str {
-    match kind {
-        PolicyKind::Scp => "an SCP",
-        PolicyKind::Rcp => "an RCP",
-        PolicyKind::Tag => "a tag policy",
-        PolicyKind::Backup => "a backup policy",
-        PolicyKind::AiOptOut => "an AI services opt-out policy",
-    }
-}
-
 /// One problem found in a document. `path` locates it, e.g. `Statement[2].Action[0]`
 /// (empty for the document itself).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
     pub path: String,
     pub message: String,
+    /// AWS accepts the document anyway (a retired action name, an unlisted AI service).
+    pub warning: bool,
 }
 
 impl fmt::Display for Finding {
@@ -65,13 +56,15 @@ pub fn lint(kind: PolicyKind, doc: &Value) -> Vec<Finding> {
         out.push("", "policy document must be a JSON object".to_string());
         return out.0;
     };
-    match kind {
-        PolicyKind::Scp | PolicyKind::Rcp => lint_iam(kind, obj, &mut out),
-        PolicyKind::Tag => lint_tag(obj, &mut out),
-        PolicyKind::Backup | PolicyKind::AiOptOut => {
-            if obj.is_empty() {
-                out.push("", format!("{} must not be empty", label(kind)));
-            }
+    if kind.is_authorization() {
+        lint_iam(kind, obj, &mut out);
+    } else {
+        for p in super::management::lint(kind, obj) {
+            out.0.push(Finding {
+                path: p.path,
+                message: p.message,
+                warning: p.warning,
+            });
         }
     }
     out.0
@@ -85,6 +78,15 @@ impl Findings {
         self.0.push(Finding {
             path: path.into(),
             message,
+            warning: false,
+        });
+    }
+
+    fn warn(&mut self, path: impl Into<String>, message: String) {
+        self.0.push(Finding {
+            path: path.into(),
+            message,
+            warning: true,
         });
     }
 }
@@ -328,8 +330,10 @@ fn for_each_string(
 
 fn lint_actions(path: &str, element: &str, v: &Value, out: &mut Findings) {
     for_each_string(path, element, v, out, |p, action, out| {
-        if let Err(problem) = check_action(action) {
-            out.push(p, problem.to_string());
+        match check_action(action) {
+            Ok(()) => {}
+            Err(problem) if problem.is_warning() => out.warn(p, problem.to_string()),
+            Err(problem) => out.push(p, problem.to_string()),
         }
     });
 }
@@ -388,70 +392,6 @@ fn lint_condition(path: &str, v: &Value, out: &mut Findings) {
                 p,
                 format!(
                     "condition operator `{op}` must map to an object of condition keys, found {}",
-                    type_name(other)
-                ),
-            ),
-        }
-    }
-}
-
-// ---------------------------------------------------------------- tag policies
-
-fn lint_tag(doc: &Map<String, Value>, out: &mut Findings) {
-    for key in doc.keys() {
-        if key != "tags" {
-            out.push(
-                key.as_str(),
-                format!("unknown top-level key `{key}` in a tag policy; expected `tags`"),
-            );
-        }
-    }
-    let tags = match doc.get("tags") {
-        None => {
-            out.push("", "missing `tags`".to_string());
-            return;
-        }
-        Some(Value::Object(tags)) => tags,
-        Some(other) => {
-            out.push(
-                "tags",
-                format!("`tags` must be an object, found {}", type_name(other)),
-            );
-            return;
-        }
-    };
-    for (name, tag) in tags {
-        let path = format!("tags.{name}");
-        let Value::Object(tag) = tag else {
-            out.push(
-                path,
-                format!("tag `{name}` must be an object, found {}", type_name(tag)),
-            );
-            continue;
-        };
-        let key_path = join(&path, "tag_key");
-        match tag.get("tag_key") {
-            None => out.push(path, format!("tag `{name}` is missing `tag_key`")),
-            Some(Value::Object(k)) => match k.get("@@assign") {
-                // AWS requires the assigned key to equal the policy key except for case.
-                Some(Value::String(assigned)) if assigned.eq_ignore_ascii_case(name) => {}
-                Some(Value::String(assigned)) => out.push(
-                    join(&key_path, "@@assign"),
-                    format!(
-                        "`tag_key` assigns \"{assigned}\", which must match the policy key \
-                         `{name}` (ignoring case)"
-                    ),
-                ),
-                Some(other) => out.push(
-                    join(&key_path, "@@assign"),
-                    format!("`@@assign` must be a string, found {}", type_name(other)),
-                ),
-                None => out.push(key_path, "`tag_key` is missing `@@assign`".to_string()),
-            },
-            Some(other) => out.push(
-                key_path,
-                format!(
-                    "`tag_key` must be an object with `@@assign`, found {}",
                     type_name(other)
                 ),
             ),
@@ -543,7 +483,8 @@ mod tests {
                 lint(kind, &json!([])),
                 vec![Finding {
                     path: String::new(),
-                    message: "policy document must be a JSON object".into()
+                    message: "policy document must be a JSON object".into(),
+                    warning: false,
                 }]
             );
         }
@@ -845,47 +786,54 @@ mod tests {
             "enforced_for": {"@@assign": ["ec2:instance"]}
         }}});
         assert_eq!(run(PolicyKind::Tag, &good), Vec::<String>::new());
+        // A child policy: values for a tag without `tag_key` (AWS's own inheritance examples).
+        let child = json!({"tags": {"costcenter": {"tag_value": {"@@append": ["Sales"]},
+            "enforced_for": {"@@remove": ["redshift:*"]}}}});
+        assert_eq!(run(PolicyKind::Tag, &child), Vec::<String>::new());
 
         assert_eq!(
             run(PolicyKind::Tag, &json!({"tags": {}, "tag": {}})),
-            ["tag: unknown top-level key `tag` in a tag policy; expected `tags`"]
+            ["tag: unknown field `tag` in a tag policy; did you mean `tags`?"]
         );
-        assert_eq!(run(PolicyKind::Tag, &json!({})), ["missing `tags`"]);
+        assert_eq!(
+            run(PolicyKind::Tag, &json!({"x": {}})),
+            [
+                "missing `tags`",
+                "x: unknown field `x` in a tag policy; expected `tags`"
+            ]
+        );
         assert_eq!(
             run(PolicyKind::Tag, &json!({"tags": []})),
             ["tags: `tags` must be an object, found an array"]
         );
         assert_eq!(
             run(PolicyKind::Tag, &json!({"tags": {"owner": "x"}})),
-            ["tags.owner: tag `owner` must be an object, found a string"]
-        );
-        assert_eq!(
-            run(
-                PolicyKind::Tag,
-                &json!({"tags": {"owner": {"tag_value": {}}}})
-            ),
-            ["tags.owner: tag `owner` is missing `tag_key`"]
-        );
-        assert_eq!(
-            run(
-                PolicyKind::Tag,
-                &json!({"tags": {"owner": {"tag_key": {}}}})
-            ),
-            ["tags.owner.tag_key: `tag_key` is missing `@@assign`"]
+            ["tags.owner: `owner` must be an object, found a string"]
         );
         assert_eq!(
             run(
                 PolicyKind::Tag,
                 &json!({"tags": {"owner": {"tag_key": "Owner"}}})
             ),
-            ["tags.owner.tag_key: `tag_key` must be an object with `@@assign`, found a string"]
+            [
+                "tags.owner.tag_key: `tag_key` is a string; a setting is an object with an operator, such as `{\"@@assign\": \"Owner\"}` (an effective-policy rendering is not a policy)"
+            ]
         );
         assert_eq!(
             run(
                 PolicyKind::Tag,
                 &json!({"tags": {"owner": {"tag_key": {"@@assign": ["Owner"]}}}})
             ),
-            ["tags.owner.tag_key.@@assign: `@@assign` must be a string, found an array"]
+            ["tags.owner.tag_key.@@assign: the value must be a string, found an array"]
+        );
+        assert_eq!(
+            run(
+                PolicyKind::Tag,
+                &json!({"tags": {"owner": {"tag_key": {"@@append": "Owner"}}}})
+            ),
+            [
+                "tags.owner.tag_key.@@append: `@@append` works on lists; this setting takes one value, so use `@@assign`"
+            ]
         );
         assert_eq!(
             run(
@@ -896,11 +844,32 @@ mod tests {
                 "tags.owner.tag_key.@@assign: `tag_key` assigns \"Team\", which must match the policy key `owner` (ignoring case)"
             ]
         );
+        assert_eq!(
+            run(
+                PolicyKind::Tag,
+                &json!({"tags": {"owner": {"tag_value": {"@@asign": ["a"]}}}})
+            ),
+            [
+                "tags.owner.tag_value.@@asign: unknown operator `@@asign`; operators are `@@assign`, `@@append`, `@@remove` and `@@operators_allowed_for_child_policies`"
+            ]
+        );
+        assert_eq!(
+            run(
+                PolicyKind::Tag,
+                &json!({"tags": {"owner": {"enforced_for": {"@@assign": ["ec2"]},
+                "@@operators_allowed_for_child_policies": ["@@none", "@@assign"]}}})
+            ),
+            [
+                "tags.owner.enforced_for.@@assign[0]: `ec2` is not a resource type; write `service:resource`, `service:*` or `service:ALL_SUPPORTED`",
+                "tags.owner.@@operators_allowed_for_child_policies: `@@all` and `@@none` stand alone in `@@operators_allowed_for_child_policies`",
+            ]
+        );
     }
 
     #[test]
     fn backup_and_ai_opt_out() {
-        let ai = json!({"services": {"default": {"opt_out_policy": {"@@assign": "optOut"}}}});
+        let ai = json!({"services": {"default": {"opt_out_policy": {
+            "@@operators_allowed_for_child_policies": ["@@none"], "@@assign": "optOut"}}}});
         assert!(lint(PolicyKind::AiOptOut, &ai).is_empty());
         let backup = json!({"plans": {"daily": {"regions": {"@@assign": ["eu-west-1"]}}}});
         assert!(lint(PolicyKind::Backup, &backup).is_empty());
@@ -915,6 +884,80 @@ mod tests {
         assert_eq!(
             run(PolicyKind::AiOptOut, &json!("optOut")),
             ["policy document must be a JSON object"]
+        );
+        // A tag policy is not a backup policy, nor a CloudWatch event either.
+        assert_eq!(
+            run(
+                PolicyKind::Backup,
+                &json!({"tags": {"costcenter": {"tag_key": {"@@assign": "CostCenter"}}}})
+            ),
+            [
+                "missing `plans`",
+                "tags: unknown field `tags` in a backup policy; expected `plans`"
+            ]
+        );
+        let event = json!({"source": ["aws.ec2"], "detail-type": ["EC2 Instance State-change Notification"]});
+        assert_eq!(run(PolicyKind::Backup, &event).len(), 3);
+        assert_eq!(run(PolicyKind::AiOptOut, &event).len(), 3);
+        // An effective-policy rendering (no operators) is not a policy.
+        let rendered = json!({"plans": {"daily": {"regions": ["eu-west-1"]}}});
+        assert_eq!(
+            run(PolicyKind::Backup, &rendered),
+            [
+                "plans.daily.regions: `regions` is an array; a setting is an object with an operator, such as `{\"@@assign\": [\"eu-west-1\"]}` (an effective-policy rendering is not a policy)"
+            ]
+        );
+        assert_eq!(
+            run(
+                PolicyKind::AiOptOut,
+                &json!({"services": {"default": {"opt_out_policy": {"@@assign": "out"}}}})
+            ),
+            [
+                "services.default.opt_out_policy.@@assign: the value must be one of `optOut` and `optIn`, found \"out\""
+            ]
+        );
+        let unknown = lint(
+            PolicyKind::AiOptOut,
+            &json!({"services": {"rekognitoin": {"opt_out_policy": {"@@assign": "optOut"}}}}),
+        );
+        assert_eq!(unknown.len(), 1);
+        assert!(unknown[0].warning, "{unknown:?}");
+        assert_eq!(
+            unknown[0].message,
+            "`rekognitoin` is not an AI service AWS lists for opt-out policies; did you mean `rekognition`?"
+        );
+    }
+
+    #[test]
+    fn declarative_ec2() {
+        let good = json!({"ec2_attributes": {
+            "exception_message": {"@@assign": "Ask the platform team"},
+            "serial_console_access": {"status": {"@@assign": "disabled"}},
+            "image_block_public_access": {"state": {"@@assign": "block_new_sharing"}},
+            "vpc_block_public_access": {"internet_gateway_block": {
+                "mode": {"@@assign": "block_ingress"}, "exclusions_allowed": {"@@assign": "enabled"}}},
+            "instance_metadata_defaults": {"http_tokens": {"@@assign": "required"},
+                "http_put_response_hop_limit": {"@@assign": "2"}},
+            "snapshot_block_public_access": {"state": {"@@assign": "block_all_sharing"}}
+        }});
+        assert_eq!(run(PolicyKind::DeclarativeEc2, &good), Vec::<String>::new());
+        assert_eq!(
+            run(
+                PolicyKind::DeclarativeEc2,
+                &json!({"ec2_attributes": {"serial_console": {}}})
+            ),
+            [
+                "ec2_attributes.serial_console: unknown field `serial_console` in `ec2_attributes`; did you mean `serial_console_access`?"
+            ]
+        );
+        assert_eq!(
+            run(
+                PolicyKind::DeclarativeEc2,
+                &json!({"ec2_attributes": {"serial_console_access": {"status": {"@@assign": "off"}}}})
+            ),
+            [
+                "ec2_attributes.serial_console_access.status.@@assign: the value must be one of `enabled` and `disabled`, found \"off\""
+            ]
         );
     }
 

@@ -6,6 +6,9 @@
 //! Every string in a `.tf` template is HCL-escaped on output (autoescape with an HCL escaper),
 //! and the `q` filter writes a whole quoted HCL string: a blueprint value cannot inject HCL.
 
+pub mod mermaid;
+pub mod stacks;
+
 use hclfmt::escape;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -28,7 +31,9 @@ macro_rules! templates {
 /// The built-in templates, by name.
 pub const TEMPLATES: &[(&str, &str)] = templates![
     "README.md.tera",
-    "organization/terraform.tf.tera",
+    "bootstrap/providers.tf.tera",
+    "bootstrap/main.tf.tera",
+    "bootstrap/outputs.tf.tera",
     "organization/providers.tf.tera",
     "organization/organization.tf.tera",
     "organization/organizational_units.tf.tera",
@@ -38,19 +43,16 @@ pub const TEMPLATES: &[(&str, &str)] = templates![
     "organization/moved.tf.tera",
     "organization/removed.tf.tera",
     "organization/imports.tf.tera",
-    "identity-center/terraform.tf.tera",
     "identity-center/providers.tf.tera",
     "identity-center/main.tf.tera",
     "identity-center/groups.tf.tera",
     "identity-center/permission_sets.tf.tera",
     "identity-center/assignments.tf.tera",
-    "log-archive/terraform.tf.tera",
     "log-archive/providers.tf.tera",
     "log-archive/kms.tf.tera",
     "log-archive/logs.tf.tera",
     "log-archive/access_logs.tf.tera",
     "log-archive/outputs.tf.tera",
-    "security/terraform.tf.tera",
     "security/providers.tf.tera",
     "security/admins.tf.tera",
     "security/guardduty.tf.tera",
@@ -143,7 +145,7 @@ impl Renderer {
             });
         }
         let mut overridden = Vec::new();
-        for (name, builtin) in TEMPLATES {
+        for (name, builtin) in TEMPLATES.iter().chain(stacks::STACK_TEMPLATES) {
             let text = match overrides.map(|dir| dir.join(name)) {
                 Some(path) if path.is_file() => {
                     overridden.push(*name);
@@ -177,6 +179,9 @@ impl Renderer {
         let mut context = Context::new();
         context.insert("model", model);
         context.insert("version", env!("CARGO_PKG_VERSION"));
+        context.insert("diagram", &mermaid::diagram(model));
+        context.insert("aws_provider", stacks::AWS_PROVIDER);
+        context.insert("in_force", &crate::explain::by_ou(model));
         let mut tree = Tree::new();
         for (name, _) in TEMPLATES {
             let text = self
@@ -209,7 +214,54 @@ impl Renderer {
                 tree.insert(format!("identity-center/{file}"), text);
             }
         }
+        self.render_stack_files(model, &mut tree)?;
         Ok(tree)
+    }
+
+    /// `terraform.tf` and, with `state:`, `backend.tf` for every stack of the tree.
+    fn render_stack_files(&self, model: &Model, tree: &mut Tree) -> Result<(), TemplateError> {
+        for stack in stacks::stacks(tree, &model.stack_order) {
+            let mut context = Context::new();
+            context.insert("version", env!("CARGO_PKG_VERSION"));
+            context.insert("stack", &stack);
+            context.insert("aws_provider", stacks::AWS_PROVIDER);
+            context.insert("state", &model.state);
+            if let Some(state) = &model.state {
+                context.insert("key", &state.key(&stack));
+                if stack != crate::model::BOOTSTRAP || state.bootstrapped {
+                    let name = "stack/backend.tf.tera";
+                    let text = self
+                        .tera
+                        .render(name, &context)
+                        .map_err(|e| tera_error(name, e))?;
+                    tree.insert(
+                        format!("{stack}/backend.tf"),
+                        hclfmt::format_by_block(&text),
+                    );
+                }
+            }
+            let prefix = format!("{stack}/");
+            let required = stacks::required(
+                tree.iter()
+                    .filter(|(p, _)| {
+                        p.starts_with(&prefix)
+                            && p.ends_with(".tf")
+                            && **p != format!("{prefix}terraform.tf")
+                    })
+                    .map(|(_, text)| text.as_str()),
+            );
+            context.insert("required", &required);
+            let name = "stack/terraform.tf.tera";
+            let text = self
+                .tera
+                .render(name, &context)
+                .map_err(|e| tera_error(name, e))?;
+            tree.insert(
+                format!("{stack}/terraform.tf"),
+                hclfmt::format_by_block(&text),
+            );
+        }
+        Ok(())
     }
 }
 
@@ -285,7 +337,12 @@ fn account_resources(text: &str) -> BTreeSet<String> {
 /// Files under the override folder that match no built-in template: a warning each, naming the
 /// closest built-in (a misspelt override is otherwise ignored without a word).
 fn unmatched_overrides(dir: &Path) -> Vec<Diagnostic> {
-    let names = || TEMPLATES.iter().map(|(n, _)| *n);
+    let names = || {
+        TEMPLATES
+            .iter()
+            .chain(stacks::STACK_TEMPLATES)
+            .map(|(n, _)| *n)
+    };
     let mut found: Vec<String> = walkdir::WalkDir::new(dir)
         .follow_links(false)
         .into_iter()

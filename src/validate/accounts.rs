@@ -1,7 +1,7 @@
 use std::collections::HashMap;
 
 use crate::blueprint::SANDBOX_OU;
-use crate::diagnostic::{Diagnostic, unknown_help};
+use crate::diagnostic::{Diagnostic, did_you_mean, unknown_help};
 use crate::load::Loaded;
 use crate::model::{AccountKind, Model};
 
@@ -102,7 +102,25 @@ pub fn check_model(loaded: &Loaded, model: &Model, out: &mut Vec<Diagnostic>) {
             format!("{origin}.email")
         }
     };
+    let unknown = unknown_placeholders(&bp.organization.email);
+    for token in &unknown {
+        let help = match did_you_mean(token.trim_matches(['{', '}']), ["account"]) {
+            Some(_) => "did you mean `{account}`? It is the only placeholder (the account name)"
+                .to_string(),
+            None => "the only placeholder is `{account}` (the account name); landform reads \
+                     anything in braces as a placeholder"
+                .to_string(),
+        };
+        out.push(
+            Diagnostic::error(format!(
+                "unknown placeholder `{token}` in the email pattern"
+            ))
+            .at_value(src, "organization.email")
+            .with_help(help),
+        );
+    }
     if !pattern_has_account
+        && unknown.is_empty()
         && model
             .accounts
             .iter()
@@ -200,5 +218,38 @@ pub fn check_model(loaded: &Loaded, model: &Model, out: &mut Vec<Diagnostic>) {
                 .with_help("every account needs its own root email"),
             );
         }
+    }
+}
+
+/// `{...}` tokens of an email pattern other than `{account}`, in order, each once.
+fn unknown_placeholders(pattern: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut rest = pattern;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open..];
+        let token = match after.find('}') {
+            Some(close) => &after[..=close],
+            None => after,
+        };
+        if token != "{account}" && !out.iter().any(|t| t == token) {
+            out.push(token.to_string());
+        }
+        rest = &after[token.len().max(1)..];
+    }
+    out
+}
+
+#[cfg(test)]
+mod placeholder_tests {
+    use super::unknown_placeholders;
+
+    #[test]
+    fn placeholders_other_than_account_are_named() {
+        assert!(unknown_placeholders("aws+{account}@x.example").is_empty());
+        assert_eq!(unknown_placeholders("aws+{acount}@x.example"), ["{acount}"]);
+        assert_eq!(
+            unknown_placeholders("{env}-{account}-{env}@x{.example"),
+            ["{env}", "{.example"]
+        );
     }
 }

@@ -60,6 +60,94 @@ pub fn check_model(loaded: &Loaded, model: &Model, out: &mut Vec<Diagnostic>) {
             out.push(lint_diagnostic(loaded, p, &finding));
         }
     }
+    check_effective(loaded, model, out);
+}
+
+/// Every management policy as part of the effective policy of each target it reaches (root,
+/// OUs, accounts), merged the way AWS merges it. A problem names the policy, the JSON path in
+/// its document, and the first target whose effective policy it breaks (and how many more).
+fn check_effective(loaded: &Loaded, model: &Model, out: &mut Vec<Diagnostic>) {
+    use crate::blueprint::PolicyType;
+    use crate::model::Target;
+    use crate::orgpolicy::effective;
+    let kinds: Vec<PolicyType> = PolicyType::ALL
+        .into_iter()
+        .filter(|k| !k.is_authorization() && model.policies.iter().any(|p| p.kind == *k))
+        .collect();
+    if kinds.is_empty() {
+        return;
+    }
+    let targets: Vec<Target> = std::iter::once(Target::Root)
+        .chain(model.ous.iter().map(|o| Target::Ou(o.key.clone())))
+        .chain(
+            model
+                .accounts
+                .iter()
+                .map(|a| Target::Account(a.key.clone())),
+        )
+        .collect();
+    // (kind, policy, path, message) → targets, in the order first met.
+    let mut found: indexmap::IndexMap<(PolicyType, String, String, String, bool), Vec<&Target>> =
+        indexmap::IndexMap::new();
+    for kind in kinds {
+        for t in &targets {
+            let (_, problems) = effective::effective(model, kind, t);
+            for p in problems {
+                found
+                    .entry((kind, p.policy, p.path, p.message, p.warning))
+                    .or_default()
+                    .push(t);
+            }
+        }
+    }
+    for ((kind, policy, path, message, warning), targets) in found {
+        let more = match targets.len() {
+            1 => String::new(),
+            n => format!(" (and {} more)", n - 1),
+        };
+        let whose = format!("the effective policy of {}{more}", targets[0].describe());
+        match model.policies.iter().find(|p| p.name == policy) {
+            Some(p) => {
+                let d = Diagnostic::error(format!(
+                    "policy `{policy}` at {path}: {message} (in {whose})"
+                ));
+                out.push(locate(loaded, p, d).with_help(
+                    "change this policy or the one above it that restricts the operator",
+                ));
+            }
+            None => {
+                // The merged result lacks a field no single policy was wrong to leave out.
+                let text = format!("{message} (in {whose})");
+                let d = if warning {
+                    Diagnostic::warning(text)
+                } else {
+                    Diagnostic::error(text)
+                };
+                let first = model.policies.iter().find(|p| {
+                    p.kind == kind
+                        && p.document
+                            .pointer(&format!("/{}", path.replace('.', "/")))
+                            .is_some()
+                });
+                let d = match first {
+                    Some(p) => locate(loaded, p, d),
+                    None => d,
+                };
+                out.push(d.with_help(if warning {
+                    format!(
+                        "to require another case, set `tag_key` in this policy or in one \
+                         attached above {}",
+                        targets[0].describe()
+                    )
+                } else {
+                    format!(
+                        "set it in this policy or in one attached above {}",
+                        targets[0].describe()
+                    )
+                }));
+            }
+        }
+    }
 }
 
 /// Where a policy's problems point in the blueprint.
@@ -77,7 +165,12 @@ fn lint_diagnostic(loaded: &Loaded, p: &Policy, finding: &lint::Finding) -> Diag
     } else {
         format!(" at {}", finding.path)
     };
-    let d = Diagnostic::error(format!("policy `{}`{at}: {}", p.name, finding.message));
+    let message = format!("policy `{}`{at}: {}", p.name, finding.message);
+    let d = if finding.warning {
+        Diagnostic::warning(message)
+    } else {
+        Diagnostic::error(message)
+    };
     let help = match p.source {
         PolicySource::Custom => {
             let file = loaded

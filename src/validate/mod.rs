@@ -15,6 +15,7 @@ pub mod network;
 mod ous;
 mod policies;
 mod regions;
+mod state;
 
 pub use keys::is_plain_key;
 
@@ -35,6 +36,7 @@ pub fn blueprint(loaded: &Loaded) -> Vec<Diagnostic> {
     identity::check(loaded, &mut out);
     foundation::check(loaded, &mut out);
     network::check(loaded, &mut out);
+    state::check(loaded, &mut out);
     out
 }
 

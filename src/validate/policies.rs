@@ -59,6 +59,18 @@ pub fn check_blueprint(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
         }
     }
     for (name, policy) in &bp.policies {
+        if policy.attach.is_empty() {
+            out.push(
+                Diagnostic::warning(format!("policy `{name}` is attached nowhere"))
+                    .at_key(src, &format!("policies.{name}"))
+                    .with_help(
+                        "it is created but applies to nothing: list targets under `attach:` \
+                         (`root`, OU keys or account keys)",
+                    ),
+            );
+        }
+    }
+    for (name, policy) in &bp.policies {
         let path = format!("policies.{name}.file");
         match loaded.files.get(&policy.file) {
             Some(Err(e)) => out.push(
@@ -130,7 +142,8 @@ pub fn check_model(loaded: &Loaded, model: &Model, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    // Document sizes, as AWS counts them (minified, ids at their longest).
+    check_companions(loaded, model, out);
+    // Document sizes, as AWS counts them (what Terraform sends, ids at their longest).
     for p in &model.policies {
         let size = p.size();
         let max = crate::orgpolicy::max_size(p.kind, &limits);
@@ -142,16 +155,19 @@ pub fn check_model(loaded: &Loaded, model: &Model, out: &mut Vec<Diagnostic>) {
             };
             out.push(
                 Diagnostic::error(format!(
-                    "policy `{}` is {size} characters after minification; the limit for {} is {max}{setting}",
+                    "policy `{}` is {size} characters as sent to AWS; the limit for {} is {max}{setting}",
                     p.name,
-                    type_label(p.kind),
+                    p.kind.many(),
                 ))
                 .at_key(src, &p.origin)
-                .with_help("split it into several policies, or remove statements"),
+                .with_help(
+                    "split it into several policies, or remove statements (Terraform sends the \
+                     document minified, with `<`, `>` and `&` as 6-character escapes)",
+                ),
             );
         }
     }
-    // Policies per target: FullAWSAccess (and RCPFullAWSAccess) count as one each.
+    // Policies per target and type; AWS's FullAWSAccess and RCPFullAWSAccess take a place.
     let mut counts: BTreeMap<(&Target, PolicyType), Vec<&str>> = BTreeMap::new();
     for p in &model.policies {
         for t in &p.targets {
@@ -159,47 +175,102 @@ pub fn check_model(loaded: &Loaded, model: &Model, out: &mut Vec<Diagnostic>) {
         }
     }
     for ((target, kind), origins) in counts {
-        let (max, default) = match kind {
-            PolicyType::Scp => (limits.scps_per_target, "FullAWSAccess"),
-            PolicyType::Rcp => (limits.rcps_per_target, "RCPFullAWSAccess"),
-            _ => continue,
-        };
-        let n = origins.len() + 1;
-        let setting = if kind == PolicyType::Scp {
-            "scps_per_target"
-        } else {
-            "rcps_per_target"
-        };
-        if n > max {
-            let last = origins[origins.len() - 1];
-            out.push(
-                Diagnostic::error(format!(
-                    "{} would have {n} {} attached (counting AWS's {default}); the limit is {max} (`organization.limits.{setting}`)",
-                    target.describe(),
-                    if kind == PolicyType::Scp {
-                        "SCPs"
-                    } else {
-                        "RCPs"
-                    },
-                ))
-                .at_key(src, last)
-                .with_help(if loaded.blueprint.organization.pack_guardrails {
-                    "attach some of them higher up the tree, or merge custom documents"
-                } else {
-                    "attach some of them higher up the tree, or pack guardrails into fewer \
-                     documents with `landform generate --pack` (or `organization.pack_guardrails: true`)"
-                }),
-            );
+        let (max, default) = crate::orgpolicy::max_per_target(kind, &limits);
+        let n = origins.len() + usize::from(default.is_some());
+        if n <= max {
+            continue;
         }
+        let counting = default
+            .map(|d| format!(" (counting AWS's {d})"))
+            .unwrap_or_default();
+        let setting = match kind {
+            PolicyType::Scp => " (`organization.limits.scps_per_target`)",
+            PolicyType::Rcp => " (`organization.limits.rcps_per_target`)",
+            _ => "",
+        };
+        let last = origins[origins.len() - 1];
+        let help = if !kind.is_authorization() {
+            "attach some of them higher up the tree, or merge them into one document"
+        } else if loaded.blueprint.organization.pack_guardrails {
+            "attach some of them higher up the tree, or merge custom documents"
+        } else {
+            "attach some of them higher up the tree, or pack guardrails into fewer \
+             documents with `landform generate --pack` (or `organization.pack_guardrails: true`)"
+        };
+        out.push(
+            Diagnostic::error(format!(
+                "{} would have {n} {} attached{counting}; the limit is {max}{setting}",
+                target.describe(),
+                kind.many(),
+            ))
+            .at_key(src, last)
+            .with_help(help),
+        );
     }
 }
 
-fn type_label(kind: PolicyType) -> &'static str {
-    match kind {
-        PolicyType::Scp => "SCPs",
-        PolicyType::Rcp => "RCPs",
-        PolicyType::Tag => "tag policies",
-        PolicyType::Backup => "backup policies",
-        PolicyType::AiOptOut => "AI opt-out policies",
+/// Guardrails that rely on another: exempting a role is only safe while the role itself is
+/// protected, and the data perimeter's opt-out tags only mean something while nobody but the
+/// exempt roles can set them. Warns where the companion does not reach every target.
+fn check_companions(loaded: &Loaded, model: &Model, out: &mut Vec<Diagnostic>) {
+    const PAIRS: &[(&str, &str, &str)] = &[
+        (
+            "protect_audit_logging",
+            "protect_access_roles",
+            "it exempts the organization access role and the StackSets execution roles; \
+             without protect_access_roles an account admin can edit their trust and act as them",
+        ),
+        (
+            "protect_log_archive",
+            "protect_access_roles",
+            "it exempts the organization access role and the StackSets execution roles; \
+             without protect_access_roles an account admin can edit their trust and act as them",
+        ),
+        (
+            "deny_external_access",
+            "protect_perimeter_tags",
+            "a resource tagged `dp:exclude:identity=true` leaves the perimeter; without \
+             protect_perimeter_tags anyone who can tag can opt a resource out",
+        ),
+    ];
+    let bp = &loaded.blueprint;
+    for (first, companion, why) in PAIRS {
+        let Some(usage) = bp.guardrails.get(*first) else {
+            continue;
+        };
+        // The exempt roles were replaced: the blueprint chose its own exemptions.
+        if usage.params.contains_key("exempt_roles") {
+            continue;
+        }
+        let covered: Vec<Target> = bp
+            .guardrails
+            .get(*companion)
+            .map(|c| {
+                c.attach
+                    .iter()
+                    .filter_map(|t| expand::target(bp, &model.accounts, t))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let uncovered = usage
+            .attach
+            .iter()
+            .filter_map(|t| expand::target(bp, &model.accounts, t))
+            .find(|t| {
+                let chain = crate::orgpolicy::effective::chain(model, t).unwrap_or_default();
+                !chain.iter().any(|level| covered.contains(level))
+            });
+        if let Some(t) = uncovered {
+            out.push(
+                Diagnostic::warning(format!(
+                    "guardrail `{first}` reaches {} without `{companion}`",
+                    t.describe()
+                ))
+                .at_key(&loaded.source, &format!("guardrails.{first}"))
+                .with_help(format!(
+                    "{why}: attach `{companion}` to `root` (or to the same targets)"
+                )),
+            );
+        }
     }
 }

@@ -7,7 +7,11 @@ fn init_writes_blueprint_and_tree_and_refuses_to_overwrite() {
     let f = Fixture::new();
     let o = f.run_ok(&["init", "--preset", "minimal"]);
     assert!(o.stdout.contains("wrote"), "{}", o.text());
-    assert_eq!(f.read("landform.yaml"), preset("minimal"));
+    let written = format!(
+        "# yaml-language-server: $schema=./landform.schema.json\n{}",
+        preset("minimal")
+    );
+    assert_eq!(f.read("landform.yaml"), written);
     assert!(f.exists("terraform/organization/accounts.tf"));
     let again = f.run(&["init", "--preset", "smb"]);
     assert_eq!(again.code, 2, "{}", again.text());
@@ -16,7 +20,7 @@ fn init_writes_blueprint_and_tree_and_refuses_to_overwrite() {
         "{}",
         again.text()
     );
-    assert_eq!(f.read("landform.yaml"), preset("minimal"));
+    assert_eq!(f.read("landform.yaml"), written);
 }
 
 #[test]
@@ -90,7 +94,7 @@ fn validate_reports_ok_with_counts() {
     let f = Fixture::with_blueprint(preset("smb"));
     let o = f.run_ok(&["validate"]);
     assert!(
-        o.stdout.contains("12 accounts in 7 OUs, 4 policies"),
+        o.stdout.contains("12 accounts in 7 OUs, 6 policies"),
         "{}",
         o.text()
     );

@@ -223,54 +223,61 @@ fn presets_pass_checkov() {
         );
     };
     for name in PRESETS {
-        let f = generated(preset(name));
-        let out = Command::new(&bin)
-            .args([
-                "-d",
-                "terraform",
-                "--framework",
-                "terraform",
-                "--skip-download",
-            ])
-            .args(["--quiet", "--compact", "-o", "json"])
-            .current_dir(f.path())
-            .env("BC_SKIP_MAPPING", "TRUE")
-            .env("CHECKOV_RUN_SCA_PACKAGE_SCAN_V2", "false")
-            .output()
-            .expect("run checkov");
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        let report: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
-            panic!(
-                "preset {name}: checkov output is not JSON ({e}):\n{stdout}\n{}",
-                String::from_utf8_lossy(&out.stderr)
-            )
-        });
-        let summary = &report["summary"];
-        let passed = summary["passed"].as_u64().unwrap_or(0);
-        let failed = summary["failed"].as_u64().unwrap_or(u64::MAX);
+        assert_checkov_clean(&bin, name, &generated(preset(name)));
+    }
+    // The bootstrap stack and the backends `state:` adds.
+    let with_state = format!("{}\nstate: {{ bucket: acme-tfstate }}\n", preset("smb"));
+    assert_checkov_clean(&bin, "smb with state", &generated(&with_state));
+}
+
+/// checkov over the fixture's `terraform/`: no failure, and every skip with a reason.
+fn assert_checkov_clean(bin: &str, name: &str, f: &Fixture) {
+    let out = Command::new(bin)
+        .args([
+            "-d",
+            "terraform",
+            "--framework",
+            "terraform",
+            "--skip-download",
+        ])
+        .args(["--quiet", "--compact", "-o", "json"])
+        .current_dir(f.path())
+        .env("BC_SKIP_MAPPING", "TRUE")
+        .env("CHECKOV_RUN_SCA_PACKAGE_SCAN_V2", "false")
+        .output()
+        .expect("run checkov");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
+        panic!(
+            "preset {name}: checkov output is not JSON ({e}):\n{stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    let summary = &report["summary"];
+    let passed = summary["passed"].as_u64().unwrap_or(0);
+    let failed = summary["failed"].as_u64().unwrap_or(u64::MAX);
+    assert!(
+        passed > 50,
+        "preset {name}: checkov passed only {passed}:\n{stdout}"
+    );
+    assert_eq!(failed, 0, "preset {name}: checkov failures:\n{stdout}");
+    // Every skip carries a reason in the resource.
+    let skips = report["results"]["skipped_checks"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    for s in skips {
+        let comment = s["check_result"]["suppress_comment"].as_str().unwrap_or("");
         assert!(
-            passed > 50,
-            "preset {name}: checkov passed only {passed}:\n{stdout}"
-        );
-        assert_eq!(failed, 0, "preset {name}: checkov failures:\n{stdout}");
-        // Every skip carries a reason in the resource.
-        let skips = report["results"]["skipped_checks"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
-        for s in skips {
-            let comment = s["check_result"]["suppress_comment"].as_str().unwrap_or("");
-            assert!(
-                comment.len() > 20,
-                "preset {name}: skip without a reason: {s}"
-            );
-        }
-        assert!(
-            out.status.success(),
-            "preset {name}: checkov exit {:?}",
-            out.status
+            comment.len() > 20,
+            "preset {name}: skip without a reason: {s}"
         );
     }
+    assert!(
+        out.status.success(),
+        "preset {name}: checkov exit {:?}",
+        out.status
+    );
 }
 
 #[test]

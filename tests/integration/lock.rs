@@ -436,6 +436,10 @@ fn removal_needs_the_flag_and_then_leaves_the_account_in_aws() {
         &[
             ("  log_archive: { ou: security }\n", ""),
             ("  account: log_archive\n", "  account: security\n"),
+            (
+                "protect_log_archive: [log_archive]",
+                "protect_log_archive: [security]",
+            ),
         ],
     );
     let o = f.run(&["generate"]);
@@ -485,6 +489,10 @@ fn close_on_removal_closes_instead_of_forgetting() {
         &[
             ("  log_archive: { ou: security }\n", ""),
             ("  account: log_archive\n", "  account: security\n"),
+            (
+                "protect_log_archive: [log_archive]",
+                "protect_log_archive: [security]",
+            ),
         ],
     );
     let o = f.run_ok(&["generate", "--allow-removal"]);
@@ -502,7 +510,8 @@ fn diff_summarises_in_terraform_terms_and_writes_nothing() {
     let f = minimal();
     edit(&f, &[("  app: {", "  shop: { renamed_from: app,")]);
     let before = f.tree("terraform");
-    let o = f.run_ok(&["diff"]);
+    let o = f.run(&["diff"]);
+    assert_eq!(o.code, 1, "{}", o.text());
     assert!(
         o.stdout.contains("~ aws_organizations_account.app_dev is renamed to aws_organizations_account.shop_dev (moved, in place)"),
         "{}",
@@ -794,5 +803,5 @@ fn a_permission_set_rename_warns_that_assignments_are_recreated() {
         "{}",
         o.text()
     );
-    assert!(o.stderr.contains("--> landform.yaml:41:5"), "{}", o.text());
+    assert!(o.stderr.contains("--> landform.yaml:43:5"), "{}", o.text());
 }

@@ -4,6 +4,8 @@ mod fixture;
 mod tools;
 
 mod cli;
+mod corpus;
+mod explain;
 mod foundation;
 mod gate;
 mod generate;
@@ -13,5 +15,6 @@ mod lock;
 mod network;
 mod oracle;
 mod policies;
+mod ready;
 mod terraform;
 mod validation;

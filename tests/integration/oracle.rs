@@ -15,6 +15,7 @@ use crate::tools;
 
 /// The order stacks are applied in; a tree holds some of them.
 pub const STACK_ORDER: &[&str] = &[
+    "bootstrap",
     "organization",
     "log-archive",
     "security",
@@ -160,6 +161,17 @@ pub fn run_oracle(
         .copied()
         .filter(|s| f.join(&format!("{tree}/{s}")).is_dir() && !except.contains(s))
         .collect();
+    run_oracle_on(py, f, tree, model, &stacks)
+}
+
+/// Runs the harness over the given stacks of `tree`, in that order.
+pub fn run_oracle_on(
+    py: &Path,
+    f: &Fixture,
+    tree: &str,
+    model: &str,
+    stacks: &[&str],
+) -> (bool, String) {
     let harness = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/run.py");
     let out = Command::new(py)
         .arg(harness)
@@ -242,13 +254,31 @@ fn hostile_strings_round_trip_through_the_emulator() {
 
 #[test]
 fn the_whole_guardrail_library_applies_and_matches_the_model() {
-    use crate::policies::{EVERYTHING, NETWORK_JSON, fixture};
+    use crate::policies::{EVERYTHING, fixture, write_documents};
+    // EVERYTHING includes a child tag policy with inheritance operators (`prod-tags`). An EC2
+    // declarative policy is left out: moto lacks the DECLARATIVE_POLICY_EC2 type in
+    // Organizations EnablePolicyType and CreatePolicy (InvalidInputException); the check below
+    // fails once moto has it, so the policy joins this apply then.
+    let test = "the_whole_guardrail_library_applies_and_matches_the_model";
+    let Some(py) = available(test) else { return };
+    {
+        let out = Command::new(&py)
+            .args([
+                "-c",
+                "from moto.organizations.models import FakePolicy, FakeRoot; \
+                 print('DECLARATIVE_POLICY_EC2' in FakePolicy.SUPPORTED_POLICY_TYPES + FakeRoot.SUPPORTED_POLICY_TYPES)",
+            ])
+            .output()
+            .expect("python");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout).trim(),
+            "False",
+            "moto now supports DECLARATIVE_POLICY_EC2: add a declarative policy to this apply"
+        );
+    }
     let f = fixture(EVERYTHING);
-    f.write("policies/network.json", NETWORK_JSON);
-    apply_fixture(
-        "the_whole_guardrail_library_applies_and_matches_the_model",
-        f,
-    );
+    write_documents(&f);
+    apply_fixture(test, f);
 }
 
 /// Adoption: an organization built in the emulator out of band (OUs, accounts, an SCP and its

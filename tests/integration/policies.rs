@@ -61,7 +61,29 @@ policies:
     type: scp
     file: policies/network.json
     attach: [prod]
+  prod-tags:
+    type: tag
+    file: policies/prod-tags.json
+    attach: [prod]
 "#;
+
+/// A child tag policy with inheritance operators: prod adds a cost center to the root's list and
+/// keeps its children from changing the key (valid without `tag_key`: it is inherited).
+pub const PROD_TAGS_JSON: &str = r#"{
+  "tags": {
+    "costcenter": {
+      "tag_key": { "@@operators_allowed_for_child_policies": ["@@none"] },
+      "tag_value": { "@@append": ["300"] }
+    }
+  }
+}
+"#;
+
+/// Writes the documents EVERYTHING refers to.
+pub fn write_documents(f: &Fixture) {
+    f.write("policies/network.json", NETWORK_JSON);
+    f.write("policies/prod-tags.json", PROD_TAGS_JSON);
+}
 
 pub const NETWORK_JSON: &str = r#"{
   "Version": "2012-10-17",
@@ -131,7 +153,7 @@ fn guardrails_listing_snapshot() {
 #[test]
 fn the_whole_library_generates_valid_terraform() {
     let f = fixture(EVERYTHING);
-    f.write("policies/network.json", NETWORK_JSON);
+    write_documents(&f);
     f.run_ok(&["generate"]);
     let org = f.read("terraform/organization/organization.tf");
     for t in [
@@ -282,14 +304,14 @@ fn a_misspelt_action_in_a_guardrail_parameter_points_at_the_guardrail() {
     assert_eq!(
         err,
         "\
-error: policy `region-restriction` at Statement[0].NotAction[34]: unknown service prefix `organisations`; did you mean `organizations`?
+error: policy `region-restriction` at Statement[0].NotAction[50]: unknown service prefix `organisations`; did you mean `organizations`?
   --> landform.yaml:26:3
    |
 26 |   region_restriction:
    |   ^^^^^^^^^^^^^^^^^^
    = help: check the guardrail's parameters (`landform guardrails` lists them)
 
-error: policy `region-restriction` at Statement[0].NotAction[35]: unknown action `ec2:DescribeRegion` in service ec2; did you mean `ec2:DescribeRegions`?
+error: policy `region-restriction` at Statement[0].NotAction[51]: unknown action `ec2:DescribeRegion` in service ec2; did you mean `ec2:DescribeRegions`?
   --> landform.yaml:26:3
    |
 26 |   region_restriction:
@@ -343,9 +365,9 @@ fn big_document(kind: &str, n: usize) -> String {
 fn document_sizes_per_type() {
     for (kind, n, label, max) in [
         ("scp", 120, "SCPs", "10240 (`organization.limits.scp_size`)"),
-        ("rcp", 110, "RCPs", "10240 (`organization.limits.rcp_size`)"),
+        ("rcp", 110, "RCPs", "5120 (`organization.limits.rcp_size`)"),
         ("tag", 800, "tag policies", "10000"),
-        ("ai_opt_out", 60, "AI opt-out policies", "2500"),
+        ("ai_opt_out", 60, "AI services opt-out policies", "2500"),
     ] {
         let f = fixture(&format!(
             "policies:\n  big:\n    type: {kind}\n    file: big.json\n    attach: [root]\n"
@@ -361,14 +383,14 @@ fn document_sizes_per_type() {
         assert_eq!(
             headlines(&err),
             [format!(
-                "error: policy `big` is {minified} characters after minification; the limit for {label} is {max} @ landform.yaml:26:3"
+                "error: policy `big` is {minified} characters as sent to AWS; the limit for {label} is {max} @ landform.yaml:26:3"
             )],
             "{kind}:\n{err}"
         );
     }
-    // A backup policy over 10,000 characters: many plans.
+    // A backup policy over 10,000 characters: many complete plans.
     let plans: Vec<String> = (0..100)
-        .map(|i| format!(r#""plan{i}": {{"regions": {{"@@assign": ["eu-west-1", "eu-central-1"]}}, "rules": {{"r": {{"schedule_expression": {{"@@assign": "cron(0 5 ? * * *)"}}}}}}}}"#))
+        .map(|i| format!(r#""plan{i}": {{"regions": {{"@@assign": ["eu-west-1", "eu-central-1"]}}, "rules": {{"r": {{"schedule_expression": {{"@@assign": "cron(0 5 ? * * *)"}}, "target_backup_vault_name": {{"@@assign": "Default"}}}}}}, "selections": {{"tags": {{"t": {{"iam_role_arn": {{"@@assign": "arn:aws:iam::$account:role/Backup"}}, "tag_key": {{"@@assign": "backup"}}}}}}}}}}"#))
         .collect();
     let text = format!(r#"{{"plans": {{{}}}}}"#, plans.join(","));
     let minified = serde_json::from_str::<Value>(&text)
@@ -381,7 +403,7 @@ fn document_sizes_per_type() {
     assert_eq!(
         headlines(&fails(&f, &["validate"])),
         [format!(
-            "error: policy `big` is {minified} characters after minification; the limit for backup policies is 10000 @ landform.yaml:26:3"
+            "error: policy `big` is {minified} characters as sent to AWS; the limit for backup policies is 10000 @ landform.yaml:26:3"
         )]
     );
 }
@@ -409,7 +431,7 @@ fn size_limit_is_settable_and_counts_apply_time_ids_at_their_longest() {
     assert_eq!(
         headlines(&err),
         [format!(
-            "error: policy `deny-external-access` is {} characters after minification; the limit for RCPs is {limit} (`organization.limits.rcp_size`) @ landform.yaml:27:3",
+            "error: policy `deny-external-access` is {} characters as sent to AWS; the limit for RCPs is {limit} (`organization.limits.rcp_size`) @ landform.yaml:27:3",
             file_size + 48
         )]
     );
@@ -537,14 +559,14 @@ error: OU `sandbox` would have 11 SCPs attached (counting AWS's FullAWSAccess); 
 fn packing_splits_documents_to_stay_under_the_size_limit() {
     let text = format!("{BASE}{ELEVEN_SCPS}").replace(
         "  regions:",
-        "  limits: { scp_size: 1500 }\n  pack_guardrails: true\n  regions:",
+        "  limits: { scp_size: 2500 }\n  pack_guardrails: true\n  regions:",
     );
     let f = Fixture::with_blueprint(&text);
     f.write("custom.json", CUSTOM_SCP);
     f.run_ok(&["generate"]);
     let (set, files) = sandbox_statements(&f, "terraform");
     assert!(files.len() > 2, "{files:?}");
-    assert!(files.iter().all(|(_, size)| *size <= 1500), "{files:?}");
+    assert!(files.iter().all(|(_, size)| *size <= 2500), "{files:?}");
     let reference = format!("{BASE}{ELEVEN_SCPS}").replace(
         "  regions:",
         "  limits: { scps_per_target: 20 }\n  regions:",
@@ -643,7 +665,7 @@ fn guardrail_documents_pass_parliament() {
         );
     }
     let f = fixture(EVERYTHING);
-    f.write("policies/network.json", NETWORK_JSON);
+    write_documents(&f);
     f.run_ok(&["generate"]);
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/parliament_check.py");
     let mut files: Vec<String> = Vec::new();
@@ -677,4 +699,350 @@ fn guardrail_documents_pass_parliament() {
     );
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("12 documents, 0 findings"), "{stdout}");
+}
+
+/// What `terraform console` says `length(jsonencode(jsondecode(file(...))))` is for `text`.
+fn terraform_sent_length(test: &str, text: &str) -> Option<usize> {
+    tools::terraform().or_else(|| {
+        tools::missing(test, "terraform");
+        None
+    })?;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("doc.json"), text).unwrap();
+    let mut cmd = tools::terraform_cmd(dir.path());
+    cmd.arg("console")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"length(jsonencode(jsondecode(file(\"doc.json\"))))\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(String::from_utf8_lossy(&out.stdout).trim().parse().unwrap())
+}
+
+#[test]
+fn sizes_count_what_terraform_sends() {
+    // `<`, `>` and `&` reach AWS as `\u003c`, `\u003e`, `\u0026` (6 characters each); `é`
+    // and `ü` stay one character each.
+    let text = r#"{
+  "Version": "2012-10-17",
+  "Statement": [{
+    "Sid": "DenyOutsideCorpRanges",
+    "Effect": "Deny",
+    "Action": "s3:*",
+    "Resource": "arn:aws:s3:::a&b-<bucket>/*",
+    "Condition": {"StringNotLike": {"aws:userid": ["AROA<id>:*&x", "é>ü"]}}
+  }]
+}"#;
+    let minified = serde_json::from_str::<Value>(text)
+        .unwrap()
+        .to_string()
+        .chars()
+        .count();
+    let f = fixture(
+        "  limits: { scp_size: 10 }\npolicies:\n  big:\n    type: scp\n    file: big.json\n    attach: [root]\n",
+    );
+    // The limits go under `organization:`.
+    let bp = f
+        .read("landform.yaml")
+        .replace("  limits: { scp_size: 10 }\npolicies:", "policies:");
+    f.write(
+        "landform.yaml",
+        &bp.replace("  regions: [", "  limits: { scp_size: 10 }\n  regions: ["),
+    );
+    f.write("big.json", text);
+    let err = fails(&f, &["validate"]);
+    let counted: usize = err
+        .split("is ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{err}"));
+    // Seven escaped characters, five more characters each: 246, what `terraform console`
+    // printed for `length(jsonencode(jsondecode(file("doc.json"))))` over this text
+    // (terraform 1.11); checked again below wherever terraform is installed.
+    assert_eq!(counted, minified + 7 * 5, "{err}");
+    assert_eq!(counted, 246, "{err}");
+    assert!(
+        err.contains("characters as sent to AWS; the limit for SCPs is 10"),
+        "{err}"
+    );
+    let Some(sent) = terraform_sent_length("sizes_count_what_terraform_sends", text) else {
+        return;
+    };
+    assert_eq!(
+        counted, sent,
+        "landform counts {counted}, terraform sends {sent}"
+    );
+}
+
+#[test]
+fn rcp_limits_default_to_aws_quotas() {
+    // 5,120 characters per RCP and 5 per target (counting RCPFullAWSAccess): the 2026 SCP
+    // increases did not raise them.
+    let actions: Vec<String> = (0..480).map(|_| "\"s3:GetObject\"".to_string()).collect();
+    let doc = format!(
+        r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Deny", "Principal": "*", "Action": [{}], "Resource": "*"}}]}}"#,
+        actions.join(",")
+    );
+    let mut sections = String::from("policies:\n");
+    for i in 0..4 {
+        sections.push_str(&format!(
+            "  rcp{i}:\n    type: rcp\n    file: rcp{i}.json\n    attach: [root]\n"
+        ));
+    }
+    let f = fixture(&sections);
+    for i in 0..4 {
+        let small = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*", "Condition": {"BoolIfExists": {"aws:SecureTransport": "false"}}}]}"#;
+        f.write(&format!("rcp{i}.json"), if i == 0 { &doc } else { small });
+    }
+    let err = fails(&f, &["validate"]);
+    let size = serde_json::from_str::<Value>(&doc)
+        .unwrap()
+        .to_string()
+        .len();
+    assert!(size > 5_120 && size < 10_240, "{size}");
+    assert_eq!(
+        headlines(&err),
+        [format!(
+            "error: policy `rcp0` is {size} characters as sent to AWS; the limit for RCPs is 5120 (`organization.limits.rcp_size`) @ landform.yaml:26:3"
+        )]
+    );
+    // A fifth RCP makes six with RCPFullAWSAccess.
+    let f = fixture(&format!(
+        "{sections}  rcp4:\n    type: rcp\n    file: rcp1.json\n    attach: [root]\n"
+    ));
+    let small = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*"}]}"#;
+    for i in 0..4 {
+        f.write(&format!("rcp{i}.json"), small);
+    }
+    let err = fails(&f, &["validate"]);
+    assert_eq!(
+        headlines(&err),
+        [
+            "error: the root would have 6 RCPs attached (counting AWS's RCPFullAWSAccess); the limit is 5 (`organization.limits.rcps_per_target`) @ landform.yaml:42:3"
+        ]
+    );
+}
+
+#[test]
+fn retired_actions_warn_and_typos_fail() {
+    let f =
+        fixture("policies:\n  legacy:\n    type: scp\n    file: legacy.json\n    attach: [root]\n");
+    f.write(
+        "legacy.json",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Resource": "*",
+  "Action": ["account:PutChallengeQuestions", "aws-marketplace:StartPrivateMarketplace", "macie:*", "awsbillingconsole:*"]}]}"#,
+    );
+    let o = f.run_ok(&["validate"]);
+    let warnings: Vec<&str> = o
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("warning: "))
+        .collect();
+    assert_eq!(warnings.len(), 4, "{}", o.text());
+    assert!(
+        warnings[0].contains(
+            "policy `legacy` at Statement[0].Action[0]: `account:PutChallengeQuestions` was retired by AWS"
+        ) && warnings[0].contains("matches nothing"),
+        "{}",
+        o.text()
+    );
+    f.write(
+        "legacy.json",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Resource": "*", "Action": ["account:PutChallengeQuestion"]}]}"#,
+    );
+    let err = fails(&f, &["validate"]);
+    assert!(
+        err.contains("error: policy `legacy` at Statement[0].Action[0]: unknown action `account:PutChallengeQuestion` in service account"),
+        "{err}"
+    );
+}
+
+#[test]
+fn adopting_an_organization_with_a_retired_action_never_fails() {
+    let export = tempfile::tempdir().unwrap();
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/adopt");
+    for entry in std::fs::read_dir(&src).unwrap() {
+        let entry = entry.unwrap();
+        let mut text = std::fs::read_to_string(entry.path()).unwrap();
+        if entry.file_name() == "policy-p-abcd1234.json" {
+            text = text.replace(
+                r#"\"Action\": \"organizations:LeaveOrganization\""#,
+                r#"\"Action\": [\"organizations:LeaveOrganization\", \"account:PutChallengeQuestions\", \"macie:*\"]"#,
+            );
+            assert!(text.contains("PutChallengeQuestions"));
+        }
+        std::fs::write(export.path().join(entry.file_name()), text).unwrap();
+    }
+    let f = Fixture::new();
+    f.run_ok(&[
+        "adopt",
+        "--from",
+        export.path().to_str().unwrap(),
+        "--home-region",
+        "eu-west-1",
+    ]);
+    let o = f.run_ok(&["generate"]);
+    assert_eq!(
+        o.stderr.matches("was retired by AWS").count(),
+        2,
+        "{}",
+        o.text()
+    );
+}
+
+#[test]
+fn custom_policies_attached_nowhere_warn() {
+    let f = fixture("policies:\n  idle:\n    type: scp\n    file: idle.json\n    attach: []\n");
+    f.write(
+        "idle.json",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "*"}]}"#,
+    );
+    let o = f.run_ok(&["validate"]);
+    assert!(
+        o.stderr
+            .contains("warning: policy `idle` is attached nowhere"),
+        "{}",
+        o.text()
+    );
+}
+
+#[test]
+fn management_policies_are_checked_as_part_of_each_effective_policy() {
+    // The root's tag policy defines the key and locks it; an OU's child policy only appends
+    // values (valid on its own, without `tag_key`); an account policy tries to reassign the
+    // locked key, which AWS would silently ignore.
+    let f = fixture(
+        "policies:\n  root-tags:\n    type: tag\n    file: root.json\n    attach: [root]\n  \
+         prod-tags:\n    type: tag\n    file: prod.json\n    attach: [prod]\n  \
+         shop-tags:\n    type: tag\n    file: shop.json\n    attach: [shop_prod]\n",
+    );
+    f.write(
+        "root.json",
+        r#"{"tags": {"costcenter": {"tag_key": {"@@operators_allowed_for_child_policies": ["@@none"], "@@assign": "CostCenter"},
+            "tag_value": {"@@assign": ["100"]}}}}"#,
+    );
+    f.write(
+        "prod.json",
+        r#"{"tags": {"costcenter": {"tag_value": {"@@append": ["200"]}}}}"#,
+    );
+    f.write(
+        "shop.json",
+        r#"{"tags": {"costcenter": {"tag_key": {"@@assign": "COSTCENTER"}}}}"#,
+    );
+    let err = fails(&f, &["validate"]);
+    assert_eq!(
+        headlines(&err),
+        [
+            "error: policy `shop-tags` at tags.costcenter.tag_key.@@assign: `@@assign` is not allowed here: a policy above allows no operator (`@@none`) at `tags.costcenter.tag_key`, so AWS ignores this change (in the effective policy of account `shop_prod`) @ landform.yaml:36:11"
+        ]
+    );
+    // Without the account policy everything passes; a child policy alone on an OU whose
+    // parents set no `tag_key` passes too (AWS then expects the key in lowercase), with a
+    // warning that says so.
+    f.write(
+        "shop.json",
+        r#"{"tags": {"costcenter": {"tag_value": {"@@remove": ["100"]}}}}"#,
+    );
+    f.run_ok(&["validate"]);
+    f.write(
+        "root.json",
+        r#"{"tags": {"owner": {"tag_key": {"@@assign": "Owner"}}}}"#,
+    );
+    let o = f.run_ok(&["validate"]);
+    let warnings: Vec<String> =
+        headlines(&format!("\n{}", o.stderr).replace("\nwarning: ", "\nerror: "))
+            .into_iter()
+            .map(|l| l.replacen("error: ", "warning: ", 1))
+            .collect();
+    assert_eq!(
+        warnings,
+        [
+            "warning: `tags.costcenter` has no `tag_key` once inherited policies are merged, so AWS expects the tag key in lowercase, `costcenter` (in the effective policy of OU `prod` (and 1 more)) @ landform.yaml:32:11"
+        ]
+    );
+}
+
+/// Two policies attached to one target that assign a setting different values: AWS keeps the
+/// one attached first (Organizations inheritance example 6), and Terraform attaches in no fixed
+/// order, so landform refuses to leave the result to chance.
+#[test]
+fn two_policies_on_one_target_assigning_one_setting_differently_fail() {
+    let f = fixture(
+        "policies:\n  tags-a:\n    type: tag\n    file: a.json\n    attach: [prod]\n  \
+         tags-b:\n    type: tag\n    file: b.json\n    attach: [prod]\n",
+    );
+    f.write(
+        "a.json",
+        r#"{"tags": {"project": {"tag_key": {"@@assign": "PROJECT"}, "tag_value": {"@@append": ["Maintenance"]}}}}"#,
+    );
+    f.write(
+        "b.json",
+        r#"{"tags": {"project": {"tag_key": {"@@assign": "project"}}}}"#,
+    );
+    let err = fails(&f, &["validate"]);
+    let lines = headlines(&err);
+    assert_eq!(lines.len(), 1, "{err}");
+    assert!(
+        lines[0].starts_with(
+            "error: policy `tags-b` at tags.project.tag_key.@@assign: `tags.project.tag_key` is \
+             also assigned by policy `tags-a`, attached to the same target with another value"
+        ) && lines[0].contains("(in the effective policy of OU `prod` (and "),
+        "{err}"
+    );
+    // The same value in both is no conflict.
+    f.write(
+        "b.json",
+        r#"{"tags": {"project": {"tag_key": {"@@assign": "PROJECT"}}}}"#,
+    );
+    f.run_ok(&["validate"]);
+}
+
+#[test]
+fn declarative_ec2_policies_are_a_policy_type() {
+    let f = fixture(
+        "policies:\n  ec2-baseline:\n    type: declarative_ec2\n    file: ec2.json\n    attach: [root]\n",
+    );
+    f.write(
+        "ec2.json",
+        r#"{"ec2_attributes": {
+  "serial_console_access": {"status": {"@@assign": "disabled"}},
+  "image_block_public_access": {"state": {"@@assign": "block_new_sharing"}},
+  "instance_metadata_defaults": {"http_tokens": {"@@assign": "required"}, "http_put_response_hop_limit": {"@@assign": "2"}}
+}}"#,
+    );
+    f.run_ok(&["generate"]);
+    let org = f.read("terraform/organization/organization.tf");
+    assert!(org.contains("\"DECLARATIVE_POLICY_EC2\""), "{org}");
+    let tf = f.read("terraform/organization/policies.tf");
+    assert!(
+        tf.contains("type        = \"DECLARATIVE_POLICY_EC2\""),
+        "{tf}"
+    );
+    crate::terraform::fmt_init_validate(
+        "declarative_ec2_policies_are_a_policy_type",
+        &f,
+        "terraform",
+    );
+    f.write(
+        "ec2.json",
+        r#"{"ec2_attributes": {"serial_console_access": {"status": "disabled"}}}"#,
+    );
+    let err = fails(&f, &["validate"]);
+    assert!(
+        err.contains("error: policy `ec2-baseline` at ec2_attributes.serial_console_access.status: `status` is a string; a setting is an object with an operator"),
+        "{err}"
+    );
 }

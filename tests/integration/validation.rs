@@ -63,6 +63,32 @@ case!(
     "  home_regoin: eu-west-1"
 );
 case!(unknown_top_level_key, "guardrails:", "guardrail:");
+case!(
+    section_indented_under_another,
+    "environments:\n",
+    "  environments:\n"
+);
+case!(
+    section_key_at_the_top_level,
+    "guardrails:",
+    "home_region: eu-west-1\nguardrails:"
+);
+case!(
+    key_indented_out_of_its_mapping,
+    "  home_region: eu-west-1",
+    " home_region: eu-west-1"
+);
+case!(
+    sibling_indented_one_space_more,
+    "  prod: { ou: prod, per_region: true }",
+    "   prod: { ou: prod, per_region: true }"
+);
+case!(tab_indentation, "  name: acme", "\tname: acme");
+case!(
+    unknown_email_placeholder,
+    "aws+{account}@acme.example",
+    "aws+{acount}@acme.example"
+);
 case!(missing_version, "version: 1\n", "");
 case!(wrong_version, "version: 1", "version: 2");
 case!(

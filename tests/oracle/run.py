@@ -162,7 +162,11 @@ def prepare_stack(src: Path, workdir: Path, endpoint: str) -> None:
     if workdir.exists():
         shutil.rmtree(workdir)
     shutil.copytree(
-        src, workdir, ignore=shutil.ignore_patterns(".terraform", "*.tfstate*", ".terraform.lock.hcl")
+        src, workdir, ignore=shutil.ignore_patterns(
+            # backend.tf (from `state:`) names the real state bucket: the harness keeps state
+            # locally in its work directory instead.
+            ".terraform", "*.tfstate*", ".terraform.lock.hcl", "backend.tf"
+        )
     )
     override.write_override(workdir, endpoint)
 
@@ -928,7 +932,36 @@ def check_dns(clients: Clients, model: dict[str, Any]) -> list[str]:
     return errs
 
 
+def check_bootstrap(clients: Clients, model: dict[str, Any]) -> list[str]:
+    """The state bucket: versioned, encrypted with KMS, never public, TLS only."""
+    errs: list[str] = []
+    bucket = model["state"]["bucket"]
+    s3 = clients("s3")
+    names = [b["Name"] for b in s3.list_buckets().get("Buckets", [])]
+    if bucket not in names:
+        return [f"state bucket {bucket!r} missing (buckets: {names})"]
+    if s3.get_bucket_versioning(Bucket=bucket).get("Status") != "Enabled":
+        errs.append("state bucket versioning is not Enabled")
+    rules = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"]
+    algos = [r["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] for r in rules]
+    if algos != ["aws:kms"]:
+        errs.append(f"state bucket encryption {algos}, want ['aws:kms']")
+    pab = s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
+    if not all(pab.get(k) for k in ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")):
+        errs.append(f"state bucket public access block incomplete: {pab}")
+    policy = json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])
+    tls = [
+        st for st in policy.get("Statement", [])
+        if st.get("Effect") == "Deny"
+        and (st.get("Condition") or {}).get("Bool", {}).get("aws:SecureTransport") in ("false", False)
+    ]
+    if not tls:
+        errs.append(f"state bucket policy has no TLS-only deny: {policy}")
+    return errs
+
+
 CHECKS: dict[str, Callable[[Clients, dict[str, Any]], list[str]]] = {
+    "bootstrap": check_bootstrap,
     "organization": check_organization,
     "identity-center": check_identity_center,
     "network": check_network,
