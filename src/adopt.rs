@@ -38,14 +38,64 @@ pub struct Adopted {
     pub notes: Vec<String>,
 }
 
-fn read(dir: &Path, name: &str) -> Result<Value, String> {
-    let path = dir.join(name);
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    serde_json::from_str(&text).map_err(|e| format!("{} is not JSON: {e}", path.display()))
+/// Why an export folder cannot be adopted.
+#[derive(Debug)]
+pub enum AdoptError {
+    /// A file of the export cannot be read.
+    Read {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    /// A file of the export (or a policy's content) is not JSON.
+    NotJson {
+        what: String,
+        source: serde_json::Error,
+    },
+    /// A file of the export lacks what every AWS CLI export has.
+    Incomplete { file: String, missing: &'static str },
 }
 
-fn read_opt(dir: &Path, name: &str) -> Result<Option<Value>, String> {
+impl std::fmt::Display for AdoptError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AdoptError::Read { path, source } => write!(
+                f,
+                "cannot read {}: {source}",
+                crate::write::contain::shown(path)
+            ),
+            AdoptError::NotJson { what, source } => write!(f, "{what} is not JSON: {source}"),
+            AdoptError::Incomplete { file, missing } => write!(
+                f,
+                "{file} has no {missing}; export it again as the README's \"Adopting an \
+                 existing organization\" shows"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for AdoptError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            AdoptError::Read { source, .. } => Some(source),
+            AdoptError::NotJson { source, .. } => Some(source),
+            AdoptError::Incomplete { .. } => None,
+        }
+    }
+}
+
+fn read(dir: &Path, name: &str) -> Result<Value, AdoptError> {
+    let path = dir.join(name);
+    let text = std::fs::read_to_string(&path).map_err(|source| AdoptError::Read {
+        path: path.clone(),
+        source,
+    })?;
+    serde_json::from_str(&text).map_err(|source| AdoptError::NotJson {
+        what: crate::write::contain::shown(&path),
+        source,
+    })
+}
+
+fn read_opt(dir: &Path, name: &str) -> Result<Option<Value>, AdoptError> {
     if dir.join(name).is_file() {
         read(dir, name).map(Some)
     } else {
@@ -99,7 +149,7 @@ struct AccountInfo {
 }
 
 /// Reads an export folder and builds the blueprint, lock and documents.
-pub fn adopt(dir: &Path, home_region: &str) -> Result<Adopted, String> {
+pub fn adopt(dir: &Path, home_region: &str) -> Result<Adopted, AdoptError> {
     let org = read(dir, "organization.json")?;
     let org = org.get("Organization").unwrap_or(&org);
     let org_id = s(org, "Id").to_string();
@@ -108,7 +158,10 @@ pub fn adopt(dir: &Path, home_region: &str) -> Result<Adopted, String> {
     let root = items(&roots, "Roots")
         .into_iter()
         .next()
-        .ok_or("roots.json lists no root")?;
+        .ok_or(AdoptError::Incomplete {
+            file: "roots.json".into(),
+            missing: "root",
+        })?;
     let root_id = s(root, "Id").to_string();
     let mut notes = Vec::new();
 
@@ -379,9 +432,15 @@ pub fn adopt(dir: &Path, home_region: &str) -> Result<Adopted, String> {
             let content = described
                 .pointer("/Policy/Content")
                 .and_then(Value::as_str)
-                .ok_or(format!("policy-{id}.json has no Policy.Content"))?;
-            let document: Value = serde_json::from_str(content)
-                .map_err(|e| format!("policy {name} ({id}): its content is not JSON: {e}"))?;
+                .ok_or_else(|| AdoptError::Incomplete {
+                    file: format!("policy-{id}.json"),
+                    missing: "Policy.Content",
+                })?;
+            let document: Value =
+                serde_json::from_str(content).map_err(|source| AdoptError::NotJson {
+                    what: format!("the content of policy {name} ({id})"),
+                    source,
+                })?;
             let key = unique_key(&name, "policy", &mut used_policies);
             let file = format!("policies/{}.json", key.to_kebab_case());
             let mut pretty = serde_json::to_string_pretty(&document).unwrap_or_default();

@@ -12,6 +12,7 @@
 pub mod output;
 
 pub mod adopt;
+pub mod app;
 pub mod blueprint;
 pub mod ci;
 pub mod cli;

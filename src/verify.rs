@@ -57,6 +57,26 @@ fn check(piece: &Piece) -> Option<VerifyError> {
     })
 }
 
+/// [`check`], with a parser panic reported as this piece's failure (landform never writes a
+/// file it could not check).
+fn check_or_crash(piece: &Piece) -> Option<VerifyError> {
+    guarded(piece, check)
+}
+
+fn guarded(piece: &Piece, check: impl Fn(&Piece) -> Option<VerifyError>) -> Option<VerifyError> {
+    let run = std::panic::AssertUnwindSafe(|| check(piece));
+    std::panic::catch_unwind(run).unwrap_or_else(|_| {
+        Some(VerifyError {
+            file: piece.file.to_string(),
+            message: format!(
+                "the parser crashed on the block at line {} (a parser bug); the file was not \
+                 checked",
+                piece.first_line
+            ),
+        })
+    })
+}
+
 pub fn verify(tree: &Tree) -> Result<(), Vec<VerifyError>> {
     let mut pieces: Vec<Piece> = Vec::new();
     for (path, text) in tree {
@@ -92,14 +112,22 @@ pub fn verify(tree: &Tree) -> Result<(), Vec<VerifyError>> {
                         .iter()
                         .skip(w)
                         .step_by(workers)
-                        .filter_map(check)
+                        .filter_map(check_or_crash)
                         .collect::<Vec<_>>()
                 })
             })
             .collect();
         handles
             .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
+            .flat_map(|h| {
+                // A worker that died is a failed check, never "no errors".
+                h.join().unwrap_or_else(|_| {
+                    vec![VerifyError {
+                        file: "(verification)".to_string(),
+                        message: "a parser thread stopped unexpectedly".to_string(),
+                    }]
+                })
+            })
             .collect()
     });
     errors.sort_by(|a, b| a.file.cmp(&b.file));
@@ -142,6 +170,20 @@ mod tests {
             "{}",
             errors[0].message
         );
+    }
+
+    #[test]
+    fn a_panicking_check_is_an_error_not_a_pass() {
+        let piece = Piece {
+            file: "a.tf",
+            first_line: 7,
+            text: "",
+            json: false,
+        };
+        // A stand-in for a parser bug.
+        let e = guarded(&piece, |_| panic!("parser bug")).unwrap();
+        assert_eq!(e.file, "a.tf");
+        assert!(e.message.contains("line 7"), "{}", e.message);
     }
 
     #[test]

@@ -170,7 +170,7 @@ fn github(ci: &Ci, l: &Layout, version: &str) -> String {
          \x20     - name: What this change does (job summary)\n\
          \x20       if: github.event_name == 'pull_request'\n        run: |\n\
          \x20         git worktree add ../landform-base \"${{{{ github.event.pull_request.base.sha }}}}\"\n\
-         \x20         {{ echo '## landform diff'; echo '```'; landform diff {bp} -o {base} || true; echo '```'; }} >> \"$GITHUB_STEP_SUMMARY\"\n\n",
+         \x20         {{ echo '## landform diff'; echo '``````````'; landform diff {bp} -o {base} || true; echo '``````````'; }} >> \"$GITHUB_STEP_SUMMARY\"\n\n",
         install = q(&install(ci, version)),
         check = q(&format!("landform generate --check {bp}")),
         base = sh(&format!("../landform-base/{}", l.out)),

@@ -1,7 +1,9 @@
 use std::path::PathBuf;
 
+use crate::app::{Paths, Session};
 use crate::error::Error;
 use crate::lock;
+use crate::write::WriteError;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -15,37 +17,35 @@ pub struct Args {
     home_region: String,
 }
 
+/// Creates a new file (never over an existing one, never through a link).
 fn write(path: &std::path::Path, text: &str) -> Result<(), Error> {
+    use std::io::Write;
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| Error::Usage(format!("cannot create {}: {e}", dir.display())))?;
+        std::fs::create_dir_all(dir).map_err(|e| WriteError::io(dir, e))?;
     }
-    std::fs::write(path, text)
-        .map_err(|e| Error::Usage(format!("cannot write {}: {e}", path.display())))
+    let mut f = crate::write::contain::create_exclusive(path).map_err(|e| match e {
+        WriteError::Io { source, .. } if source.kind() == std::io::ErrorKind::AlreadyExists => {
+            Error::Exists(path.to_path_buf())
+        }
+        e => Error::Write(e),
+    })?;
+    f.write_all(text.as_bytes())
+        .and_then(|()| f.sync_all())
+        .map_err(|e| Error::Write(WriteError::io(path, e)))
 }
 
 pub fn run(args: Args) -> Result<i32, Error> {
     let path = super::blueprint_path(args.blueprint);
     let lock_path = lock::path_for(&path);
     for p in [&path, &lock_path] {
-        if p.exists() {
-            return Err(Error::Usage(format!(
-                "{} exists already; landform adopt never overwrites it",
-                p.display()
-            )));
+        if p.exists() || p.is_symlink() {
+            return Err(Error::Exists(p.clone()));
         }
     }
-    let adopted = crate::adopt::adopt(&args.from, &args.home_region).map_err(Error::Usage)?;
+    let adopted = crate::adopt::adopt(&args.from, &args.home_region)?;
     let dir = path.parent().unwrap_or(std::path::Path::new(""));
     for (rel, text) in &adopted.documents {
-        let p = dir.join(rel);
-        if p.exists() {
-            return Err(Error::Usage(format!(
-                "{} exists already; landform adopt never overwrites it",
-                p.display()
-            )));
-        }
-        write(&p, text)?;
+        write(&dir.join(rel), text)?;
     }
     write(&path, &adopted.blueprint)?;
     write(&lock_path, &adopted.lock.to_text())?;
@@ -60,14 +60,16 @@ pub fn run(args: Args) -> Result<i32, Error> {
         adopted.lock.organizational_units.len(),
         adopted.lock.policies.len()
     );
-    let loaded = super::load(&path)?;
-    let out = super::generate::default_out(&path);
-    super::generate::generate_into(
-        &loaded,
-        &out,
-        None,
-        false,
-        false,
+    let paths = Paths {
+        out: super::generate::default_out(&path),
+        blueprint: path,
+        templates: None,
+    };
+    let session = Session::open(
+        paths,
+        true,
         crate::lock::RunOptions::default(),
-    )
+        crate::app::load,
+    )?;
+    super::generate::generate_into(&session, false, false)
 }

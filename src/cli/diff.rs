@@ -2,23 +2,17 @@ use std::path::PathBuf;
 
 use similar::TextDiff;
 
+use crate::app::Session;
 use crate::error::Error;
-use crate::lock::{self, RunOptions};
-use crate::write;
+use crate::lock;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The blueprint [default: landform.yaml]
     blueprint: Option<PathBuf>,
-    /// The output directory [default: terraform/ beside the blueprint]
-    #[arg(short, long)]
-    out: Option<PathBuf>,
-    /// Show the diff as if `generate --allow-removal` were run
-    #[arg(long)]
-    allow_removal: bool,
-    /// A folder of templates overriding the built-in ones by name
-    #[arg(long)]
-    templates: Option<PathBuf>,
+    /// The options `generate` would run with
+    #[command(flatten)]
+    run: super::RunArgs,
     /// Output format: `json` prints one object (`changes`, `summary`, `files`, `lock_changed`,
     /// `refusals`) instead of the summary and unified diffs; the exit code is the same
     #[arg(long, value_enum, default_value = "text")]
@@ -34,19 +28,21 @@ fn unified(path: &str, old: &str, new: &str) -> String {
 }
 
 pub fn run(args: Args) -> Result<i32, Error> {
-    let path = super::blueprint_path(args.blueprint);
-    let loaded = super::load(&path)?;
-    let out = args
-        .out
-        .unwrap_or_else(|| super::generate::default_out(&path));
-    let templates = super::generate::templates_dir(&loaded, args.templates);
-    let options = RunOptions {
-        allow_removal: args.allow_removal,
-    };
-    let output = crate::generate_with(&loaded, templates.as_deref(), options)?;
+    let paths = args.run.paths(super::blueprint_path(args.blueprint))?;
+    let out = paths.out.clone();
+    let session = Session::open(paths, false, args.run.options(), crate::app::load)?;
+    let (output, plan) = (&session.output, &session.plan);
     super::print_warnings(&output.warnings);
+    if !args.run.force {
+        for c in &plan.conflicts {
+            eprintln!(
+                "warning: `{}` {}: `landform generate` would refuse to overwrite it (--force \
+                 overwrites)",
+                c.path, c.reason
+            );
+        }
+    }
     let model = &output.model;
-    let plan = write::plan(&out, &output.tree).map_err(Error::Write)?;
     let r = &model.lock;
 
     // The summary, in Terraform terms: what the trees say (replacements and destroys first,
@@ -84,25 +80,18 @@ pub fn run(args: Args) -> Result<i32, Error> {
     }
     // TODO(identity center): assignments added/removed, once its model is on main.
 
-    let lock_path = lock::path_for(&path);
-    let lock_old = match std::fs::read_to_string(&lock_path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => {
-            return Err(Error::Usage(format!(
-                "cannot read {}: {e}",
-                lock_path.display()
-            )));
-        }
+    let lock_old = match crate::write::contain::read(&session.paths.blueprint_dir(), lock::FILE)? {
+        Some(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        None => String::new(),
     };
-    let lock_new = r.next.to_text();
+    let lock_new = session.lock_text.clone();
     let files = plan.added.len() + plan.changed.len() + plan.removed.len();
     let unchanged = files == 0 && lock_old == lock_new && summary.is_empty();
     if args.format == super::validate::Format::Json {
         let refusals = if unchanged {
             Vec::new()
         } else {
-            crate::gate::check(&old_tf, &output.tree, r, &out.display().to_string())
+            session.refused.clone()
         };
         let report = serde_json::json!({
             "out": out.display().to_string(),
@@ -123,7 +112,7 @@ pub fn run(args: Args) -> Result<i32, Error> {
         println!("no changes: {} is up to date", out.display());
         return Ok(0);
     }
-    let refusals = crate::gate::check(&old_tf, &output.tree, r, &out.display().to_string());
+    let refusals = &session.refused;
     if summary.is_empty() {
         println!("No change to AWS objects; files change:");
     } else {
@@ -146,7 +135,10 @@ pub fn run(args: Args) -> Result<i32, Error> {
         println!("changed  {} (beside the blueprint)", lock::FILE);
     }
     println!();
-    let read = |rel: &str| std::fs::read_to_string(out.join(rel)).unwrap_or_default();
+    let read = |rel: &str| match crate::write::contain::read(&out, rel) {
+        Ok(Some(bytes)) => String::from_utf8_lossy(&bytes).into_owned(),
+        _ => String::new(),
+    };
     for p in plan.added.iter().chain(&plan.changed) {
         print!("{}", unified(p, &read(p), &output.tree[p]));
     }
@@ -157,7 +149,7 @@ pub fn run(args: Args) -> Result<i32, Error> {
         print!("{}", unified(lock::FILE, &lock_old, &lock_new));
     }
     if !refusals.is_empty() {
-        super::print_warnings(&refusals);
+        super::print_warnings(refusals);
         eprintln!("`landform generate` would refuse this change (see above)");
     }
     // Like `git diff --exit-code`: 1 when anything would change.

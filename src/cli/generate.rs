@@ -1,36 +1,19 @@
 use std::path::{Path, PathBuf};
 
+use crate::app::{LockChange, Session};
 use crate::error::Error;
-use crate::load::Loaded;
-use crate::lock::{self, RunOptions};
+use crate::lock;
 use crate::model::Model;
-use crate::write;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The blueprint [default: landform.yaml]
     blueprint: Option<PathBuf>,
-    /// The output directory [default: terraform/ beside the blueprint]
-    #[arg(short, long)]
-    out: Option<PathBuf>,
+    #[command(flatten)]
+    run: super::RunArgs,
     /// Write nothing; exit 1 and list the files that would change (a CI drift gate)
     #[arg(long)]
     check: bool,
-    /// Overwrite or delete generated files even if they were edited by hand
-    #[arg(long)]
-    force: bool,
-    /// A folder of templates overriding the built-in ones by name [default: templates/ beside
-    /// the blueprint, if present]
-    #[arg(long)]
-    templates: Option<PathBuf>,
-    /// Merge guardrail SCPs/RCPs attached to the same targets into as few documents as the
-    /// size limit allows (like `organization.pack_guardrails: true`)
-    #[arg(long)]
-    pack: bool,
-    /// Let accounts that are in landform.lock leave the blueprint: Terraform forgets them
-    /// (`removed` blocks) and they stay in AWS, unless listed in `close_on_removal:`
-    #[arg(long)]
-    allow_removal: bool,
 }
 
 /// The output directory for a blueprint: `terraform/` beside it.
@@ -41,74 +24,64 @@ pub fn default_out(blueprint: &Path) -> PathBuf {
         .join("terraform")
 }
 
-/// The template override folder: the flag, or `templates/` beside the blueprint.
-pub(super) fn templates_dir(loaded: &Loaded, flag: Option<PathBuf>) -> Option<PathBuf> {
-    flag.or_else(|| {
-        let dir = loaded.source.dir().join("templates");
-        dir.is_dir().then_some(dir)
-    })
+/// The template override folder: the flag (which must name a folder), or `templates/`
+/// beside the blueprint if there is one.
+pub(super) fn templates_dir(
+    blueprint: &Path,
+    flag: Option<PathBuf>,
+) -> Result<Option<PathBuf>, Error> {
+    match flag {
+        Some(dir) if dir.is_dir() => Ok(Some(dir)),
+        Some(dir) => Err(Error::Usage(format!(
+            "template folder {} does not exist",
+            crate::write::contain::shown(&dir)
+        ))),
+        None => {
+            let dir = blueprint
+                .parent()
+                .unwrap_or(Path::new(""))
+                .join("templates");
+            Ok(dir.is_dir().then_some(dir))
+        }
+    }
 }
 
 pub fn run(args: Args) -> Result<i32, Error> {
-    let path = super::blueprint_path(args.blueprint);
-    let mut loaded = super::load(&path)?;
-    if args.pack {
-        loaded.blueprint.organization.pack_guardrails = true;
-    }
-    let out = args.out.unwrap_or_else(|| default_out(&path));
-    let templates = templates_dir(&loaded, args.templates);
-    if let Some(dir) = &templates
-        && !dir.is_dir()
-    {
-        return Err(Error::Usage(format!(
-            "template folder {} does not exist",
-            dir.display()
-        )));
-    }
-    let options = RunOptions {
-        allow_removal: args.allow_removal,
-    };
-    generate_into(
-        &loaded,
-        &out,
-        templates.as_deref(),
-        args.check,
-        args.force,
-        options,
-    )
+    let paths = args.run.paths(super::blueprint_path(args.blueprint))?;
+    let session = Session::open(paths, !args.check, args.run.options(), crate::app::load)?;
+    generate_into(&session, args.check, args.run.force)
 }
 
-/// Generates and writes (or checks) one tree; shared with `init`.
-pub fn generate_into(
-    loaded: &Loaded,
-    out: &Path,
-    templates: Option<&Path>,
-    check: bool,
-    force: bool,
-    options: RunOptions,
-) -> Result<i32, Error> {
-    let output = crate::generate_with(loaded, templates, options)?;
+/// Writes (or checks) one generated session; shared with `init` and `adopt`.
+pub fn generate_into(session: &Session, check: bool, force: bool) -> Result<i32, Error> {
+    if let Some(r) = &session.recovered {
+        println!("{}: {r}", session.paths.out.display());
+    }
+    let (loaded, output, plan, out) = (
+        &session.loaded,
+        &session.output,
+        &session.plan,
+        &session.paths.out,
+    );
     super::print_warnings(&output.warnings);
     for line in pack_report(&output.model, &loaded.blueprint.organization.limits) {
         println!("{line}");
     }
-    crate::gate::check_dir(out, &output.tree, &output.model.lock).map_err(Error::Input)?;
-    let plan = write::plan(out, &output.tree).map_err(Error::Write)?;
-    let ci = ci_plan(loaded, &output, out)?;
-    let lock_path = lock::path_for(&loaded.source.path);
-    let lock_text = output.model.lock.next.to_text();
-    let lock_old = std::fs::read_to_string(&lock_path).ok();
-    let lock_stale = lock_old.as_deref() != Some(lock_text.as_str());
+    if !session.refused.is_empty() {
+        return Err(Error::Input(session.refused.clone()));
+    }
+    let lock_stale = session.lock_change != LockChange::Unchanged;
     if check {
         if lock_stale {
-            let verb = if lock_old.is_some() {
-                "changed"
-            } else {
+            let verb = if session.lock_change == LockChange::Added {
                 "added"
+            } else {
+                "changed"
             };
             println!("{verb}  {} (beside the blueprint)", lock::FILE);
         }
-        let ci_changes = ci.as_ref().map_or(0, |(root, _, p)| {
+        let ci_changes = session.ci.as_ref().map_or(0, |ci| {
+            let p = &ci.plan;
             for (verb, list) in [
                 ("added", &p.added),
                 ("changed", &p.changed),
@@ -117,7 +90,7 @@ pub fn generate_into(
                 for f in list {
                     println!(
                         "{verb:<8} {} (beside the blueprint)",
-                        root.join(f).display()
+                        ci.root.join(f).display()
                     );
                 }
             }
@@ -148,35 +121,25 @@ pub fn generate_into(
         );
         return Ok(1);
     }
-    let mut conflicts = plan.conflicts.clone();
-    if let Some((root, _, p)) = &ci {
-        conflicts.extend(p.conflicts.iter().map(|c| write::Conflict {
-            path: root.join(&c.path).display().to_string(),
-            reason: c.reason,
-        }));
-    }
-    if !conflicts.is_empty() && !force {
-        return Err(Error::Conflicts(conflicts));
-    }
-    write::apply(out, &output.tree, &plan).map_err(Error::Write)?;
-    if let Some((root, files, p)) = &ci {
-        write::apply(root, files, p).map_err(Error::Write)?;
-        for f in p.added.iter().chain(&p.changed) {
-            println!("{}: written (CI)", root.join(f).display());
+    session.commit(force)?;
+    report_written(session);
+    Ok(0)
+}
+
+/// What a committed session changed, for the terminal.
+pub fn report_written(session: &Session) {
+    let (plan, out) = (&session.plan, &session.paths.out);
+    if let Some(ci) = &session.ci {
+        for f in ci.plan.added.iter().chain(&ci.plan.changed) {
+            println!("{}: written (CI)", ci.root.join(f).display());
         }
-        for f in &p.removed {
-            println!("{}: removed (CI)", root.join(f).display());
+        for f in &ci.plan.removed {
+            println!("{}: removed (CI)", ci.root.join(f).display());
         }
     }
-    print_lock_changes(&output.model);
-    if lock_stale {
-        std::fs::write(&lock_path, &lock_text).map_err(|source| {
-            Error::Write(write::WriteError::Io {
-                path: lock_path.clone(),
-                source,
-            })
-        })?;
-        println!("{}: updated", lock_path.display());
+    print_lock_changes(&session.output.model);
+    if session.lock_change != LockChange::Unchanged {
+        println!("{}: updated", session.paths.lock().display());
     }
     println!(
         "{}: {} added, {} changed, {} removed, {} unchanged",
@@ -186,56 +149,6 @@ pub fn generate_into(
         plan.removed.len(),
         plan.unchanged
     );
-    Ok(0)
-}
-
-/// The CI pipeline `ci:` asks for, beside the blueprint: its root (the blueprint's folder), its
-/// files and what writing them would do. Owned like the tree: a manifest in that folder records
-/// what landform wrote, so a hand-written pipeline is never overwritten and a pipeline landform
-/// wrote goes when `ci:` goes. None when there is nothing to do.
-// The one place CI files are planned; writing them joins the tree's transaction when it has one.
-fn ci_plan(
-    loaded: &Loaded,
-    output: &crate::Output,
-    out: &Path,
-) -> Result<Option<(PathBuf, crate::render::Tree, write::Plan)>, Error> {
-    let root = loaded.source.dir().to_path_buf();
-    let root = if root.as_os_str().is_empty() {
-        PathBuf::from(".")
-    } else {
-        root
-    };
-    let files =
-        crate::ci::for_blueprint(loaded, &output.model, &output.tree, out).map_err(Error::Usage)?;
-    // A manifest there that lists anything but pipeline files belongs to a tree generated into
-    // this folder: it is not the pipeline's to change.
-    let manifest = std::fs::read_to_string(root.join(write::MANIFEST)).unwrap_or_default();
-    let foreign = manifest
-        .lines()
-        .filter(|l| !l.starts_with('#'))
-        .filter_map(|l| l.split_once("  ").map(|(_, p)| p))
-        .any(|p| !crate::ci::PATHS.contains(&p));
-    let tree: crate::render::Tree = match files {
-        Some(_) if foreign => {
-            return Err(Error::Usage(format!(
-                "`ci:` writes the pipeline beside the blueprint, but {} records a tree \
-                 generated into that folder; generate the tree into a subfolder (`-o terraform`)",
-                root.join(write::MANIFEST).display()
-            )));
-        }
-        Some(files) => files.into_iter().collect(),
-        None => {
-            // No `ci:`: only a pipeline landform wrote before is removed, and only when the
-            // blueprint's folder is not the output directory (whose manifest is the tree's).
-            let same = std::path::absolute(&root).ok() == std::path::absolute(out).ok();
-            if same || foreign || manifest.is_empty() {
-                return Ok(None);
-            }
-            crate::render::Tree::new()
-        }
-    };
-    let plan = write::plan(&root, &tree).map_err(Error::Write)?;
-    Ok(Some((root, tree, plan)))
 }
 
 /// One line per packed document: what it merged, where it is attached, and its size.

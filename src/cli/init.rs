@@ -1,5 +1,6 @@
 use std::path::PathBuf;
 
+use crate::app::Session;
 use crate::error::Error;
 use crate::presets;
 
@@ -10,6 +11,8 @@ pub struct Args {
     /// The starter blueprint: minimal, smb or enterprise
     #[arg(long, default_value = "smb")]
     preset: String,
+    #[command(flatten)]
+    run: super::RunArgs,
 }
 
 /// The repository's `.gitignore`: Terraform's working folders, state and plan files stay out;
@@ -35,31 +38,6 @@ crash.*.log
 !.terraform.lock.hcl
 ";
 
-/// Writes a file that must not exist yet; an existing one is left as it is.
-fn write_new(path: &std::path::Path, content: &str) -> Result<(), Error> {
-    use std::io::Write;
-    match std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-    {
-        Ok(mut f) => {
-            f.write_all(content.as_bytes())
-                .map_err(|e| Error::Usage(format!("cannot write {}: {e}", path.display())))?;
-            println!("wrote {}", path.display());
-            Ok(())
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            println!("kept {} (it exists already)", path.display());
-            Ok(())
-        }
-        Err(e) => Err(Error::Usage(format!(
-            "cannot write {}: {e}",
-            path.display()
-        ))),
-    }
-}
-
 pub fn run(args: Args) -> Result<i32, Error> {
     let Some(text) = presets::find(&args.preset) else {
         let names: Vec<&str> = presets::PRESETS.iter().map(|(n, _, _)| *n).collect();
@@ -71,35 +49,64 @@ pub fn run(args: Args) -> Result<i32, Error> {
     };
     let dir = args.dir.unwrap_or_else(|| PathBuf::from("."));
     let path = dir.join("landform.yaml");
-    if path.exists() {
+    if path.exists() || path.is_symlink() {
         return Err(Error::Usage(format!(
             "{} exists already; landform init never overwrites a blueprint (run `landform generate` instead)",
             path.display()
         )));
     }
-    let loaded = crate::load::load_str(&path, text).map_err(Error::Input)?;
-    let out = super::generate::default_out(&path);
-    // Generate first: if that failed, no half-made repo would be left behind.
-    let output = crate::generate(&loaded, None)?;
-    drop(output);
+    let created_dir = !dir.exists();
     std::fs::create_dir_all(&dir)
-        .map_err(|e| Error::Usage(format!("cannot create {}: {e}", dir.display())))?;
+        .map_err(|e| Error::Write(crate::write::WriteError::io(&dir, e)))?;
+    let paths = match args.run.paths(path.clone()) {
+        Ok(p) => p,
+        Err(e) => {
+            if created_dir {
+                let _ = std::fs::remove_dir(&dir);
+            }
+            return Err(e);
+        }
+    };
     let blueprint = format!("{}{text}", super::schema::modeline());
-    std::fs::write(&path, blueprint)
-        .map_err(|e| Error::Usage(format!("cannot write {}: {e}", path.display())))?;
+    let schema = super::schema::text();
+    // One pipeline run, one transaction: the blueprint, its schema, the .gitignore, the lock and
+    // the tree together. The schema and the .gitignore are written only where missing.
+    let mut kept = Vec::new();
+    let result = Session::open(paths, true, args.run.options(), |p| {
+        crate::load::load_str(p, &blueprint).map_err(Error::Input)
+    })
+    .and_then(|session| {
+        let mut beside: Vec<(&str, &[u8])> = vec![("landform.yaml", blueprint.as_bytes())];
+        for (name, content) in [
+            (super::schema::FILE, schema.as_bytes()),
+            (".gitignore", GITIGNORE.as_bytes()),
+        ] {
+            match crate::write::contain::inspect(&dir, name).map_err(Error::Write)? {
+                crate::write::contain::Found::Missing { .. } => beside.push((name, content)),
+                _ => kept.push(name),
+            }
+        }
+        session.commit_with(args.run.force, &beside)?;
+        Ok(session)
+    });
+    let session = match result {
+        Ok(s) => s,
+        Err(e) => {
+            if created_dir {
+                let _ = std::fs::remove_dir(&dir);
+            }
+            return Err(e);
+        }
+    };
+    super::print_warnings(&session.output.warnings);
     println!("wrote {} (preset {})", path.display(), args.preset);
-    for (name, content) in [
-        (super::schema::FILE, super::schema::text()),
-        (".gitignore", GITIGNORE.to_string()),
-    ] {
-        write_new(&dir.join(name), &content)?;
+    for name in [super::schema::FILE, ".gitignore"] {
+        if kept.contains(&name) {
+            println!("kept {} (it exists already)", dir.join(name).display());
+        } else {
+            println!("wrote {}", dir.join(name).display());
+        }
     }
-    super::generate::generate_into(
-        &loaded,
-        &out,
-        None,
-        false,
-        false,
-        crate::lock::RunOptions::default(),
-    )
+    super::generate::report_written(&session);
+    Ok(0)
 }

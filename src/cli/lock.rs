@@ -42,8 +42,18 @@ fn resources(module: &Value, out: &mut Vec<(String, String, Value)>) {
 
 pub fn run(args: Args) -> Result<i32, Error> {
     let path = super::blueprint_path(args.blueprint);
-    let lock_path = lock::path_for(&path);
-    let mut lock = lock::read(&lock_path)
+    let (lock_path, filled) =
+        crate::app::update_lock(&path, |lock_path| update(lock_path, &args.from_state))?;
+    println!("{}: {filled} ids from the state", lock_path.display());
+    Ok(0)
+}
+
+/// The lock with the ids found in a `terraform show -json` document.
+fn update(
+    lock_path: &std::path::Path,
+    from_state: &std::path::Path,
+) -> Result<(String, (PathBuf, usize)), Error> {
+    let mut lock = lock::read(lock_path)
         .map_err(Error::Input)?
         .ok_or_else(|| {
             Error::Usage(format!(
@@ -51,12 +61,14 @@ pub fn run(args: Args) -> Result<i32, Error> {
                 lock_path.display()
             ))
         })?;
-    let text = std::fs::read_to_string(&args.from_state)
-        .map_err(|e| Error::Usage(format!("cannot read {}: {e}", args.from_state.display())))?;
+    let text = std::fs::read_to_string(from_state).map_err(|source| Error::Read {
+        path: from_state.to_path_buf(),
+        source,
+    })?;
     let state: Value = serde_json::from_str(&text).map_err(|e| {
         Error::Usage(format!(
             "{} is not `terraform show -json` output: {e}",
-            args.from_state.display()
+            from_state.display()
         ))
     })?;
     let root = state
@@ -92,8 +104,5 @@ pub fn run(args: Args) -> Result<i32, Error> {
         }
         filled += 1;
     }
-    std::fs::write(&lock_path, lock.to_text())
-        .map_err(|e| Error::Usage(format!("cannot write {}: {e}", lock_path.display())))?;
-    println!("{}: {filled} ids from the state", lock_path.display());
-    Ok(0)
+    Ok((lock.to_text(), (lock_path.to_path_buf(), filled)))
 }

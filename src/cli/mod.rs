@@ -18,9 +18,11 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
+use crate::app::Paths;
 use crate::diagnostic::Diagnostic;
 use crate::error::Error;
-use crate::load::{self, Loaded};
+use crate::load::Loaded;
+use crate::lock::RunOptions;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -95,7 +97,52 @@ where
         Ok(code) => code,
         Err(e) => {
             eprintln!("{e}");
-            2
+            e.exit_code()
+        }
+    }
+}
+
+/// Arguments shared by the commands that generate a tree (`generate`, `diff`, `init`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct RunArgs {
+    /// The output directory [default: terraform/ beside the blueprint]
+    #[arg(short, long)]
+    out: Option<PathBuf>,
+    /// A folder of templates overriding the built-in ones by name [default: templates/ beside
+    /// the blueprint, if present]
+    #[arg(long)]
+    templates: Option<PathBuf>,
+    /// Merge guardrail SCPs/RCPs attached to the same targets into as few documents as the
+    /// size limit allows (like `organization.pack_guardrails: true`)
+    #[arg(long)]
+    pack: bool,
+    /// Let accounts that are in landform.lock leave the blueprint: Terraform forgets them
+    /// (`removed` blocks) and they stay in AWS, unless listed in `close_on_removal:`
+    #[arg(long)]
+    allow_removal: bool,
+    /// Overwrite or delete generated files even if they were edited by hand
+    #[arg(long)]
+    force: bool,
+}
+
+impl RunArgs {
+    /// Where the run reads and writes, for this blueprint.
+    fn paths(&self, blueprint: PathBuf) -> Result<Paths, Error> {
+        let templates = generate::templates_dir(&blueprint, self.templates.clone())?;
+        Ok(Paths {
+            out: self
+                .out
+                .clone()
+                .unwrap_or_else(|| generate::default_out(&blueprint)),
+            blueprint,
+            templates,
+        })
+    }
+
+    fn options(&self) -> RunOptions {
+        RunOptions {
+            allow_removal: self.allow_removal,
+            pack: self.pack,
         }
     }
 }
@@ -106,7 +153,7 @@ fn blueprint_path(arg: Option<PathBuf>) -> PathBuf {
 }
 
 fn load(path: &Path) -> Result<Loaded, Error> {
-    load::load_file(path).map_err(Error::Input)
+    crate::app::load(path)
 }
 
 fn print_warnings(warnings: &[Diagnostic]) {

@@ -23,12 +23,12 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<i32, Error> {
     let path = super::blueprint_path(args.blueprint);
-    let checked = super::load(&path).and_then(|mut loaded| {
-        if args.pack {
-            loaded.blueprint.organization.pack_guardrails = true;
-        }
-        crate::check(&loaded).map_err(Error::Input)
-    });
+    let options = crate::lock::RunOptions {
+        pack: args.pack,
+        ..Default::default()
+    };
+    let checked = super::load(&path)
+        .and_then(|loaded| crate::check_with(&loaded, options).map_err(Error::Input));
     if args.format == Format::Json {
         let (code, summary, diagnostics) = match checked {
             Ok((model, warnings)) => (

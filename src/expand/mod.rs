@@ -34,7 +34,7 @@ pub fn expand(loaded: &Loaded, options: RunOptions) -> Model {
             .collect();
     });
     let ous = ous(bp, &accounts);
-    let policies = policies(loaded, &accounts);
+    let policies = policies(loaded, &accounts, options.pack);
     // The lock decides emails before anything reads them (provider aliases, reports).
     let plan = reconcile::reconcile(loaded, &accounts, &ous, &policies, options);
     reconcile::apply_emails(loaded, &plan, &mut accounts);
@@ -291,7 +291,7 @@ fn targets(bp: &Blueprint, accounts: &[Account], names: &[String]) -> Vec<Target
     out
 }
 
-fn policies(loaded: &Loaded, accounts: &[Account]) -> Vec<Policy> {
+fn policies(loaded: &Loaded, accounts: &[Account], pack_all: bool) -> Vec<Policy> {
     let bp = &loaded.blueprint;
     let regions = allowed_regions(bp);
     let is_account = |k: &str| accounts.iter().any(|a| a.key == k);
@@ -387,7 +387,7 @@ fn policies(loaded: &Loaded, accounts: &[Account]) -> Vec<Policy> {
             origin: format!("policies.{name}"),
         });
     }
-    if bp.organization.pack_guardrails {
+    if pack_all || bp.organization.pack_guardrails {
         out = pack::pack(out, &bp.organization.limits);
     }
     out

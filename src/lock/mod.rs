@@ -73,6 +73,9 @@ pub struct Lock {
 pub struct RunOptions {
     /// `--allow-removal`: accounts in the lock may leave the blueprint.
     pub allow_removal: bool,
+    /// `--pack`: pack guardrails as `organization.pack_guardrails: true` would (the blueprint
+    /// itself is not changed).
+    pub pack: bool,
 }
 
 /// What reconciling the blueprint with its lock decided, once per command

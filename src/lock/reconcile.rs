@@ -786,7 +786,13 @@ organizational_units:
         let diags = crate::validate::blueprint(&loaded);
         assert!(!diags.iter().any(Diagnostic::is_error), "{diags:?}");
         loaded.lock = lock.cloned();
-        crate::expand::expand(&loaded, RunOptions { allow_removal })
+        crate::expand::expand(
+            &loaded,
+            RunOptions {
+                allow_removal,
+                ..RunOptions::default()
+            },
+        )
     }
 
     fn errors(m: &Model) -> Vec<String> {

@@ -145,3 +145,49 @@ fn readme_blueprint_reference_validates() {
     assert_eq!(o.code, 0, "{}", o.text());
     f.run_ok(&["generate"]);
 }
+
+#[test]
+fn diff_takes_generates_options_and_refuses_a_missing_template_folder() {
+    let f = Fixture::with_blueprint(preset("smb"));
+    f.run_ok(&["generate", "--pack"]);
+    let o = f.run_ok(&["diff", "--pack"]);
+    assert!(o.stdout.starts_with("no changes"), "{}", o.text());
+    let o = f.run(&["diff"]);
+    assert!(!o.stdout.starts_with("no changes"), "{}", o.text());
+    assert!(o.stdout.contains("policies"), "{}", o.text());
+    let o = f.run(&["diff", "--pack", "--templates", "missing"]);
+    assert_eq!(o.code, 2, "{}", o.text());
+    assert!(
+        o.stderr.contains("template folder missing does not exist"),
+        "{}",
+        o.stderr
+    );
+    // The flag never reaches the blueprint.
+    assert_eq!(f.read("landform.yaml"), preset("smb"));
+}
+
+#[test]
+fn a_closed_stdout_ends_quietly() {
+    let f = Fixture::with_blueprint(preset("enterprise"));
+    for args in [&["guardrails"][..], &["diff"], &["generate"]] {
+        // A pipe whose reader has already gone: every write to it fails with EPIPE.
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_landform"))
+            .args(args)
+            .current_dir(f.path())
+            .stdout(writer)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        // 0, or 1 for a diff that finds changes: never 101 (a panic).
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{args:?}: {:?} {stderr}",
+            out.status
+        );
+    }
+    // The generate went through although nobody read what it printed.
+    assert!(f.exists("terraform/organization/accounts.tf"));
+}

@@ -273,6 +273,105 @@ fn renames_compose_with_earlier_renamed_from_kept() {
     assert_eq!(f.run(&["generate", "--check"]).code, 0);
 }
 
+/// Named accounts and OUs compose too, and in the other order: an environment and a workload
+/// renamed in one generate, then a named account, then its OU with the account's `renamed_from`
+/// kept, then the account again, then every `renamed_from` dropped. Every email stays.
+#[test]
+fn renames_of_every_kind_compose_kept_then_dropped() {
+    let f = minimal();
+    let email = |accounts: &str, name: &str, email: &str| {
+        assert!(
+            accounts.contains(&format!(
+                "  name              = \"{name}\"\n  email             = \"{email}\""
+            )),
+            "{name} with {email}:\n{accounts}"
+        );
+    };
+    edit(
+        &f,
+        &[
+            ("  app: {", "  shop: { renamed_from: app,"),
+            (
+                "  prod: { ou: prod }",
+                "  live: { ou: prod, renamed_from: prod }",
+            ),
+            ("environments: [dev, prod]", "environments: [dev, live]"),
+            ("environments: [prod] }", "environments: [live] }"),
+        ],
+    );
+    f.run_ok(&["generate"]);
+    edit(
+        &f,
+        &[
+            (
+                "  security:    { ou: security }",
+                "  sec_tooling: { ou: security, renamed_from: security }",
+            ),
+            ("admin_account: security", "admin_account: sec_tooling"),
+        ],
+    );
+    let o = f.run_ok(&["generate"]);
+    assert!(!o.stderr.contains("names nothing"), "{}", o.text());
+    email(
+        &f.read("terraform/organization/accounts.tf"),
+        "sec-tooling",
+        "aws+security@example.com",
+    );
+    edit(
+        &f,
+        &[
+            (
+                "  security:  { name: Security }",
+                "  guard: { name: Security, renamed_from: security }",
+            ),
+            ("{ ou: security", "{ ou: guard"),
+        ],
+    );
+    f.run_ok(&["generate"]);
+    edit(
+        &f,
+        &[
+            (
+                "  sec_tooling: { ou: guard, renamed_from: security }",
+                "  sec_ops: { ou: guard, renamed_from: sec_tooling }",
+            ),
+            ("admin_account: sec_tooling", "admin_account: sec_ops"),
+        ],
+    );
+    let o = f.run_ok(&["generate"]);
+    assert!(!o.stderr.contains("names nothing"), "{}", o.text());
+    let accounts = f.read("terraform/organization/accounts.tf");
+    email(&accounts, "sec-ops", "aws+security@example.com");
+    email(&accounts, "shop-dev", "aws+app-dev@example.com");
+    email(&accounts, "shop-live", "aws+app-prod@example.com");
+    email(&accounts, "log-archive", "aws+log-archive@example.com");
+    let moved_tf = f.read("terraform/organization/moved.tf");
+    for (from, to) in [
+        ("app_prod", "shop_live"),
+        ("security", "sec_tooling"),
+        ("sec_tooling", "sec_ops"),
+    ] {
+        assert!(
+            moved_tf.contains(&moved(
+                &format!("aws_organizations_account.{from}"),
+                &format!("aws_organizations_account.{to}")
+            )),
+            "{moved_tf}"
+        );
+    }
+    // Every declaration dropped: the lock's history carries them; nothing changes.
+    let text = f
+        .read("landform.yaml")
+        .replace(", renamed_from: sec_tooling", "")
+        .replace(", renamed_from: security", "")
+        .replace(", renamed_from: prod", "")
+        .replace(" renamed_from: app,", "");
+    assert!(!text.contains("renamed_from"), "{text}");
+    f.write("landform.yaml", &text);
+    let o = f.run(&["generate", "--check"]);
+    assert_eq!(o.code, 0, "{}", o.text());
+}
+
 /// A rename declared with a stale `renamed_from` (naming a key the lock's history already moved
 /// on) still finds the account through the history.
 #[test]
@@ -747,6 +846,186 @@ fn edits_regenerate_without_replacing_anything_in_the_emulator() {
         "aws_organizations_account.log_archive: update",
         "aws_organizations_account.security: forget",
         "aws_organizations_account.web_development: create",
+    ] {
+        assert!(text.contains(line), "no `{line}` in\n{text}");
+    }
+}
+
+/// Copies `terraform/organization` of the fixture to `<to>/organization`.
+fn keep_organization(f: &Fixture, to: &str) {
+    let src = f.join("terraform/organization");
+    for entry in walkdir::WalkDir::new(&src)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let rel = entry.path().strip_prefix(&src).unwrap();
+        let dest = f.join(to).join("organization").join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// Against the emulator: one organization edited again and again. The minimal preset (with a
+/// per-region environment) is applied, then every edit class of the regeneration test above is
+/// made one after another on the same blueprint, every earlier `renamed_from` left in place,
+/// and each tree is planned and applied on the state the previous one left. No plan destroys
+/// or replaces anything (tests/oracle/regen.py --no-destroy).
+#[test]
+fn sequential_edits_on_one_organization_replace_and_destroy_nothing_in_the_emulator() {
+    let test = "sequential_edits_on_one_organization_replace_and_destroy_nothing_in_the_emulator";
+    let Some(py) = crate::oracle::available(test) else {
+        return;
+    };
+    let f = Fixture::with_blueprint(&preset("minimal").replace(
+        "  prod: { ou: prod }",
+        "  prod: { ou: prod, per_region: true }",
+    ));
+    f.run_ok(&["generate"]);
+    keep_organization(&f, "step0");
+    let steps: &[(&str, &[(&str, &str)])] = &[
+        (
+            "rename a workload",
+            &[("  app: {", "  shop: { renamed_from: app,")],
+        ),
+        (
+            "rename an environment",
+            &[
+                (
+                    "  dev:  { ou: nonprod }",
+                    "  development: { ou: nonprod, renamed_from: dev }",
+                ),
+                (
+                    "environments: [dev, prod]",
+                    "environments: [development, prod]",
+                ),
+                ("environments: [dev] }", "environments: [development] }"),
+            ],
+        ),
+        (
+            "add a workload",
+            &[(
+                "  shop: { renamed_from: app, environments: [development, prod], owner: app-team }",
+                "  shop: { renamed_from: app, environments: [development, prod], owner: app-team }\n  web: { environments: [development] }",
+            )],
+        ),
+        (
+            "change the email pattern",
+            &[("aws+{account}@example.com", "cloud+{account}@example.org")],
+        ),
+        (
+            "rename an OU's key",
+            &[
+                (
+                    "  nonprod:   { name: NonProd,",
+                    "  non_production: { renamed_from: nonprod, name: NonProd,",
+                ),
+                (
+                    "{ ou: nonprod, renamed_from",
+                    "{ ou: non_production, renamed_from",
+                ),
+            ],
+        ),
+        (
+            "rename an OU",
+            &[("{ name: Prod, parent", "{ name: Production, parent")],
+        ),
+        (
+            "move an environment to another OU",
+            &[(
+                "  prod: { ou: prod, per_region",
+                "  prod: { ou: workloads, per_region",
+            )],
+        ),
+        (
+            "move an account to another OU",
+            &[(
+                "  log_archive: { ou: security }\n",
+                "  log_archive: { ou: workloads }\n",
+            )],
+        ),
+        (
+            "rename a named account",
+            &[
+                (
+                    "  log_archive: { ou: workloads }\n",
+                    "  archive: { ou: workloads, renamed_from: log_archive }\n",
+                ),
+                ("  account: log_archive\n", "  account: archive\n"),
+            ],
+        ),
+        (
+            "remove an account (--allow-removal) and add another",
+            &[
+                (
+                    "  security:    { ou: security }\n",
+                    "  auditing:    { ou: security }\n",
+                ),
+                ("  admin_account: security\n", "  admin_account: auditing\n"),
+            ],
+        ),
+        (
+            "add a region to a per-region environment",
+            &[("regions: [eu-west-1]", "regions: [eu-west-1, eu-central-1]")],
+        ),
+    ];
+    let mut args: Vec<std::ffi::OsString> = vec![
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/oracle/regen.py")
+            .into(),
+        "--no-destroy".into(),
+        "--timeout".into(),
+        "2400".into(),
+        "--before".into(),
+        f.join("step0").into(),
+    ];
+    for (n, (what, pairs)) in steps.iter().enumerate() {
+        edit(&f, pairs);
+        let o = if what.contains("--allow-removal") {
+            f.run(&["generate", "--allow-removal"])
+        } else {
+            f.run(&["generate"])
+        };
+        assert_eq!(o.code, 0, "{what}:\n{}", o.text());
+        let dir = format!("step{}", n + 1);
+        keep_organization(&f, &dir);
+        args.extend(["--after".into(), f.join(&dir).into()]);
+    }
+    assert_eq!(
+        f.read("landform.yaml").matches("renamed_from").count(),
+        4,
+        "every renamed_from stays"
+    );
+    let started = std::time::Instant::now();
+    let out = std::process::Command::new(&py)
+        .args(&args)
+        .output()
+        .expect("run the regeneration probe");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    eprintln!("{test} ({:.0}s):\n{text}", started.elapsed().as_secs_f64());
+    assert!(
+        out.status.success() && text.contains("REGEN: PASS"),
+        "{text}"
+    );
+    for n in 1..=steps.len() {
+        assert!(
+            text.contains(&format!("step {n}: 0 destroyed, 0 replaced")),
+            "step {n} ({}): {text}",
+            steps[n - 1].0
+        );
+    }
+    for line in [
+        "aws_organizations_account.shop_development: update (from aws_organizations_account.shop_dev)",
+        "aws_organizations_account.archive: update (from aws_organizations_account.log_archive)",
+        "aws_organizations_account.security: forget",
+        "aws_organizations_account.auditing: create",
+        "aws_organizations_account.shop_prod_eu_central_1: create",
     ] {
         assert!(text.contains(line), "no `{line}` in\n{text}");
     }

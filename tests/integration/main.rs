@@ -4,7 +4,9 @@ mod fixture;
 mod tools;
 
 mod cli;
+mod containment;
 mod corpus;
+mod crash;
 mod explain;
 mod foundation;
 mod gate;
@@ -15,6 +17,8 @@ mod lock;
 mod network;
 mod oracle;
 mod policies;
+mod props;
 mod ready;
 mod terraform;
+mod transaction;
 mod validation;

@@ -84,6 +84,8 @@ fn pipeline_stacks(provider: &str, text: &str) -> Vec<String> {
                 "{text}"
             );
             assert!(text.contains("$GITHUB_STEP_SUMMARY"), "{text}");
+            // The diff includes the README's own ``` fences: the summary's fence is longer.
+            assert!(text.contains("echo '``````````'"), "{text}");
         }
         "gitlab" => {
             for (name, job) in doc.as_mapping().unwrap() {
