@@ -3,9 +3,14 @@
 //! serde gives us typed values but forgets positions; this index remembers them. It is built from
 //! the YAML event stream and keyed by a dotted path (`workloads.payments.environments[1]`), so
 //! validation can point at the exact token it complains about.
+//!
+//! Reading a file checks only what must be checked before deserializing (duplicate keys, nesting
+//! depth); the path index is built the first time a position is asked for, which on a valid
+//! input is never (a 10,000-account lock would otherwise cost a map of 100,000 paths per run).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use yaml_rust2::parser::{Event, Parser};
 use yaml_rust2::scanner::Marker;
@@ -46,8 +51,8 @@ pub struct Source {
     pub path: PathBuf,
     /// The text as parsed: the file's text without a leading byte order mark.
     pub text: String,
-    values: HashMap<String, Span>,
-    keys: HashMap<String, Span>,
+    /// Built on the first lookup (see the module comment).
+    index: OnceLock<Index>,
     /// Keys written twice in one mapping, in file order of the second occurrence.
     duplicates: Vec<DuplicateKey>,
     /// Where nesting first goes deeper than [`MAX_DEPTH`]; indexing stopped there.
@@ -62,15 +67,19 @@ impl Source {
         if text.starts_with(BOM) {
             text.drain(..BOM.len_utf8());
         }
-        let indexer = Indexer::scan(&text);
+        let indexer = Indexer::scan(&text, false);
         Source {
             path: path.into(),
             text,
-            values: indexer.values,
-            keys: indexer.keys,
+            index: OnceLock::new(),
             duplicates: indexer.duplicates,
             too_deep: indexer.too_deep,
         }
+    }
+
+    fn index(&self) -> &Index {
+        self.index
+            .get_or_init(|| Indexer::scan(&self.text, true).index)
     }
 
     /// The file name as the user gave it, for messages.
@@ -84,12 +93,16 @@ impl Source {
 
     /// Where the value at `path` starts.
     pub fn value(&self, path: &str) -> Option<Span> {
-        self.values.get(path).copied()
+        self.index().values.get(path).copied()
     }
 
     /// Where the key of the mapping entry at `path` starts (falls back to the value).
     pub fn key(&self, path: &str) -> Option<Span> {
-        self.keys.get(path).copied().or_else(|| self.value(path))
+        self.index()
+            .keys
+            .get(path)
+            .copied()
+            .or_else(|| self.value(path))
     }
 
     /// The text of line `line` (1-based), without its newline.
@@ -125,11 +138,19 @@ enum Frame {
     },
 }
 
-#[derive(Default)]
-struct Indexer {
-    stack: Vec<Frame>,
+/// Path → position, for keys and for values.
+#[derive(Debug, Clone, Default)]
+struct Index {
     values: HashMap<String, Span>,
     keys: HashMap<String, Span>,
+}
+
+#[derive(Default)]
+struct Indexer {
+    /// Whether to build `index` (the duplicate and depth checks always run).
+    indexing: bool,
+    stack: Vec<Frame>,
+    index: Index,
     duplicates: Vec<DuplicateKey>,
     too_deep: Option<Span>,
 }
@@ -154,8 +175,11 @@ impl Indexer {
     /// Runs the YAML event parser over `text`, one event at a time (its own `load` recurses
     /// once per nesting level). A syntax error ends the scan: serde reports it later with its own
     /// position, and the index simply stays partial.
-    fn scan(text: &str) -> Indexer {
-        let mut indexer = Indexer::default();
+    fn scan(text: &str, indexing: bool) -> Indexer {
+        let mut indexer = Indexer {
+            indexing,
+            ..Indexer::default()
+        };
         let mut parser = Parser::new_from_str(text);
         loop {
             match parser.next_token() {
@@ -179,26 +203,31 @@ impl Indexer {
         indexer
     }
 
-    /// The path of the node that starts now, or None when the node is a mapping key.
-    fn next_path(&mut self, scalar: Option<&str>, mark: Marker) -> Option<String> {
+    /// The path of the node that starts now, or None when the node is a mapping key. `want`
+    /// says whether the caller uses the path: a scalar's path is only needed for the index,
+    /// a collection's always (its children's paths, and a duplicate key's report, start there).
+    fn next_path(&mut self, scalar: Option<&str>, mark: Marker, want: bool) -> Option<String> {
         match self.stack.last_mut() {
             None => Some(String::new()),
             Some(Frame::Seq { path, index }) => {
-                let p = format!("{path}[{index}]");
+                let p = if want {
+                    format!("{path}[{index}]")
+                } else {
+                    String::new()
+                };
                 *index += 1;
                 Some(p)
             }
             Some(Frame::Map { path, key, seen }) => match key.take() {
-                Some(k) => Some(join(path, &k)),
+                Some(k) => Some(if want { join(path, &k) } else { String::new() }),
                 None => {
                     // This node is a key.
                     let k = scalar.unwrap_or("?").to_string();
-                    let full = join(path, &k);
                     let at = span(mark, k.chars().count());
                     if scalar.is_some() {
                         if let Some(first) = seen.get(&k) {
                             self.duplicates.push(DuplicateKey {
-                                path: full.clone(),
+                                path: join(path, &k),
                                 key: k.clone(),
                                 first: *first,
                                 second: at,
@@ -207,8 +236,10 @@ impl Indexer {
                             seen.insert(k.clone(), at);
                         }
                     }
-                    // The first occurrence stays the indexed one (both are reported).
-                    self.keys.entry(full).or_insert(at);
+                    if self.indexing {
+                        // The first occurrence stays the indexed one (both are reported).
+                        self.index.keys.entry(join(path, &k)).or_insert(at);
+                    }
                     *key = Some(k);
                     None
                 }
@@ -217,29 +248,45 @@ impl Indexer {
     }
 
     fn on_event(&mut self, ev: Event, mark: Marker) {
+        let indexing = self.indexing;
         match ev {
             Event::Scalar(value, ..) => {
-                if let Some(path) = self.next_path(Some(&value), mark) {
-                    self.values.insert(path, span(mark, value.chars().count()));
+                if let Some(path) = self.next_path(Some(&value), mark, indexing)
+                    && indexing
+                {
+                    let at = span(mark, value.chars().count());
+                    self.index.values.insert(path, at);
                 }
             }
             Event::Alias(_) => {
-                if let Some(path) = self.next_path(None, mark) {
-                    self.values.insert(path, span(mark, 1));
+                if let Some(path) = self.next_path(None, mark, indexing)
+                    && indexing
+                {
+                    self.index.values.insert(path, span(mark, 1));
                 }
             }
             Event::MappingStart(..) => {
-                let path = self.next_path(None, mark).unwrap_or_default();
-                self.values.entry(path.clone()).or_insert(span(mark, 1));
+                let path = self.next_path(None, mark, true).unwrap_or_default();
+                if indexing {
+                    self.index
+                        .values
+                        .entry(path.clone())
+                        .or_insert(span(mark, 1));
+                }
                 self.stack.push(Frame::Map {
                     path,
                     key: None,
-                    seen: HashMap::new(),
+                    seen: HashMap::default(),
                 });
             }
             Event::SequenceStart(..) => {
-                let path = self.next_path(None, mark).unwrap_or_default();
-                self.values.entry(path.clone()).or_insert(span(mark, 1));
+                let path = self.next_path(None, mark, true).unwrap_or_default();
+                if indexing {
+                    self.index
+                        .values
+                        .entry(path.clone())
+                        .or_insert(span(mark, 1));
+                }
                 self.stack.push(Frame::Seq { path, index: 0 });
             }
             Event::MappingEnd | Event::SequenceEnd => {
@@ -253,6 +300,22 @@ impl Indexer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reading_checks_duplicates_and_depth_without_building_the_index() {
+        let src = Source::new("l.lock", "accounts:\n  a: {email: x}\n  b: 1\n  a: 2\n");
+        assert!(src.index.get().is_none(), "a plain read must not index");
+        let d = &src.duplicates()[0];
+        assert_eq!(
+            (d.path.as_str(), d.first.line, d.second.line),
+            ("accounts.a", 2, 4)
+        );
+        // The first lookup builds it, and it agrees with the scan.
+        assert_eq!(src.key("accounts.b").map(|s| s.line), Some(3));
+        assert!(src.index.get().is_some());
+        let deep = format!("{}x", "[".repeat(MAX_DEPTH + 5));
+        assert!(Source::new("d.yaml", deep).too_deep().is_some());
+    }
 
     #[test]
     fn locates_keys_and_values() {

@@ -39,19 +39,20 @@ pub fn check(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
     // Groups: names and the keys they become.
     let mut group_keys: HashMap<String, &str> = HashMap::new();
     for (i, g) in ic.groups.iter().enumerate() {
-        let path = if src
-            .value(&format!("identity_center.groups[{i}].name"))
-            .is_some()
-        {
-            format!("identity_center.groups[{i}].name")
-        } else {
-            format!("identity_center.groups[{i}]")
+        // Only an error needs the position (looking one up builds the source's index).
+        let path = || {
+            let named = format!("identity_center.groups[{i}].name");
+            if src.value(&named).is_some() {
+                named
+            } else {
+                format!("identity_center.groups[{i}]")
+            }
         };
         let display = g.display_name.as_deref().unwrap_or(&g.name);
         if g.name.trim().is_empty() || display.chars().count() > 1024 {
             out.push(
                 Diagnostic::error(format!("group name `{}` is empty or too long", g.name))
-                    .at_value(src, &path)
+                    .at_value(src, &path())
                     .with_help("group display names have 1 to 1024 characters"),
             );
             continue;
@@ -67,7 +68,7 @@ pub fn check(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
                         ident(&g.name)
                     )
                 })
-                .at_value(src, &path)
+                .at_value(src, &path())
                 .with_help(
                     "group names must differ after snake_case (they become Terraform names)",
                 ),

@@ -307,15 +307,12 @@ pub fn check_model(loaded: &Loaded, model: &Model, out: &mut Vec<Diagnostic>) {
         }
     }
     for p in &model.policies {
-        let described = format!("{}.description", p.origin);
-        let at = if src.value(&described).is_some() {
-            described
-        } else {
-            p.origin.clone()
-        };
         let len = p.description.chars().count();
-        // A description written in the blueprint was reported by `check` already.
-        if len > POLICY_DESCRIPTION_MAX && at == p.origin {
+        // A description written in the blueprint was reported by `check` already. (Only a
+        // long one is looked up: a lookup builds the source's index.)
+        let written = || src.value(&format!("{}.description", p.origin)).is_some();
+        if len > POLICY_DESCRIPTION_MAX && !written() {
+            let at = p.origin.clone();
             out.push(
                 Diagnostic::error(format!(
                     "policy `{}` gets a description of {len} characters",

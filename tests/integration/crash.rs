@@ -3,13 +3,13 @@
 //! stray file), and a following clean generate is byte-identical to an uninterrupted run.
 //!
 //! The quick version (300 accounts, 10 kills) runs with every `cargo test`; the full one
-//! (10,000 accounts, 200 kills) is `#[ignore]`d and `.ci/run` runs it against a release
-//! binary: `cargo build --release --bin landform` then
+//! (10,000 accounts, 200 kills) is `#[ignore]`d; run it on a release binary:
+//! `cargo build --release --bin landform` then
 //! `LANDFORM_CRASH_BIN=target/release/landform cargo test --test integration crash --
 //! --ignored --nocapture`. The kill instants come from a seeded generator (a fixed seed unless
 //! `LANDFORM_CRASH_SEED` sets one), spread over run times measured first on the machine;
 //! `LANDFORM_CRASH_KILLS` sets the count (200 by default), `LANDFORM_CRASH_ACCOUNTS` the size
-//! (10,000 by default; `.ci/run` uses a smaller blueprint to stay within its time budget).
+//! (10,000 by default; `.ci/run` runs 500 accounts on the debug build to stay within its budget).
 
 use std::collections::BTreeMap;
 use std::process::{Command, Stdio};
