@@ -6,7 +6,7 @@ use serde::Deserialize;
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NamedAccount {
-    /// The OU key it goes to.
+    /// The OU key it goes to; `root` places it directly under the organization root.
     pub ou: String,
     /// The account name; defaults to the key in kebab-case.
     #[serde(default)]

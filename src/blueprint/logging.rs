@@ -11,8 +11,10 @@ pub struct Logging {
     pub trail_name: String,
     /// Days a log object is kept before it expires.
     pub retention_days: u32,
-    /// Days before logs move to S3 Glacier Flexible Retrieval; `null` keeps them in Standard.
+    /// Days before logs move to `transition_storage_class`; `null` keeps them in Standard.
     pub glacier_after_days: Option<u32>,
+    /// The storage class logs move to after `glacier_after_days`.
+    pub transition_storage_class: StorageClass,
     /// S3 Object Lock (governance mode, for `retention_days`) on the log bucket. Off by default:
     /// it can only be switched on when the bucket is created and then holds every object for
     /// the whole retention.
@@ -30,6 +32,7 @@ impl Default for Logging {
             trail_name: "organization-trail".to_string(),
             retention_days: 2555,
             glacier_after_days: Some(90),
+            transition_storage_class: StorageClass::Glacier,
             object_lock: false,
             kms: true,
             cloudwatch_logs: CloudWatchLogs::default(),
@@ -53,4 +56,20 @@ impl Default for CloudWatchLogs {
             retention_days: 365,
         }
     }
+}
+
+/// S3 storage classes a lifecycle rule can move logs to, in the API's names.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum StorageClass {
+    /// S3 Glacier Flexible Retrieval.
+    Glacier,
+    /// S3 Glacier Instant Retrieval.
+    GlacierIr,
+    DeepArchive,
+    StandardIa,
+    OnezoneIa,
+    IntelligentTiering,
 }

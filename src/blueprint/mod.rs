@@ -5,7 +5,10 @@
 
 mod account;
 mod backup;
+mod baseline;
+mod budgets;
 mod ci;
+mod contacts;
 mod dns;
 mod environment;
 mod guardrail;
@@ -22,18 +25,21 @@ mod tagging;
 mod workload;
 
 pub use account::NamedAccount;
-pub use backup::{Backup, BackupPlan};
+pub use backup::{Backup, BackupPlan, LockMode, VaultLock};
+pub use baseline::{Baseline, ConfigRecorder, Ec2Attributes, PasswordPolicy, VpcBlockPublicAccess};
+pub use budgets::Budgets;
 pub use ci::{Ci, CiProvider};
+pub use contacts::{Contact, ContactOverride, Contacts};
 pub use dns::Dns;
 pub use environment::Environment;
 pub use guardrail::GuardrailUse;
 pub use identity_center::{AccessRule, Boundary, Group, IdentityCenter, PermissionSet, User};
-pub use logging::{CloudWatchLogs, Logging};
+pub use logging::{CloudWatchLogs, Logging, StorageClass};
 pub use network::{Egress, Network, Sizes};
 pub use organization::{Limits, Organization};
 pub use ou::OrganizationalUnit;
 pub use policy::{CustomPolicy, PolicyType};
-pub use security::{STANDARDS, Security, standard};
+pub use security::{STANDARDS, Security, Toggle, standard};
 pub use selector::AccountSelector;
 pub use state::State;
 pub use tagging::{TagRule, Tagging};
@@ -86,6 +92,16 @@ pub struct Blueprint {
     /// Organization-wide security services; absent: none.
     #[serde(default)]
     pub security: Option<Security>,
+    /// What every member account gets (Config, password policy, account settings) through
+    /// service-managed StackSets; absent: nothing.
+    #[serde(default)]
+    pub baseline: Option<Baseline>,
+    /// Alternate contacts for every account; absent: none.
+    #[serde(default)]
+    pub contacts: Option<Contacts>,
+    /// Monthly budgets per account; absent: none.
+    #[serde(default)]
+    pub budgets: Option<Budgets>,
     /// IPAM, Transit Gateways and egress in the network account; absent: none.
     #[serde(default)]
     pub network: Option<Network>,

@@ -38,13 +38,24 @@ impl Default for Toggle {
     }
 }
 
-/// `security.guardduty:`.
+/// `security.guardduty:`: the detector and its protection plans, enabled for every member.
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct GuardDuty {
     pub enabled: bool,
-    /// Malware Protection for EC2 (its own service principal must be trusted).
+    /// Malware Protection for EC2 (EBS volumes; its own service principal must be trusted).
     pub malware_protection: bool,
+    /// S3 Protection: S3 data events.
+    pub s3_protection: bool,
+    /// EKS Protection: Kubernetes audit logs.
+    pub eks_protection: bool,
+    /// RDS Protection: Aurora and RDS login activity.
+    pub rds_protection: bool,
+    /// Lambda Protection: function network activity.
+    pub lambda_protection: bool,
+    /// Runtime Monitoring with GuardDuty-managed agents (EKS, ECS Fargate, EC2); off by
+    /// default: it installs an agent and is priced per vCPU.
+    pub runtime_monitoring: bool,
 }
 
 impl Default for GuardDuty {
@@ -52,6 +63,11 @@ impl Default for GuardDuty {
         GuardDuty {
             enabled: true,
             malware_protection: true,
+            s3_protection: true,
+            eks_protection: true,
+            rds_protection: true,
+            lambda_protection: true,
+            runtime_monitoring: false,
         }
     }
 }

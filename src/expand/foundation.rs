@@ -72,6 +72,7 @@ pub fn logging(bp: &Blueprint, accounts: &[Account]) -> Option<Logging> {
         kms: l.kms,
         retention_days: l.retention_days,
         glacier_after_days: l.glacier_after_days,
+        transition_storage_class: l.transition_storage_class,
         object_lock: l.object_lock,
         cloudwatch_logs_days: l
             .cloudwatch_logs
@@ -98,6 +99,7 @@ pub fn security(
         regions: Vec::new(),
         guardduty: false,
         malware_protection: false,
+        guardduty_features: Vec::new(),
         securityhub: false,
         standards: Vec::new(),
         config: false,
@@ -126,6 +128,33 @@ pub fn security(
         out.admin_account_email = provider(&s.admin_account, accounts, home).email;
         out.guardduty = s.guardduty.enabled;
         out.malware_protection = s.guardduty.enabled && s.guardduty.malware_protection;
+        if s.guardduty.enabled {
+            let g = &s.guardduty;
+            for (on, name, additional) in [
+                (g.s3_protection, "S3_DATA_EVENTS", &[][..]),
+                (g.eks_protection, "EKS_AUDIT_LOGS", &[][..]),
+                (g.malware_protection, "EBS_MALWARE_PROTECTION", &[][..]),
+                (g.rds_protection, "RDS_LOGIN_EVENTS", &[][..]),
+                (g.lambda_protection, "LAMBDA_NETWORK_LOGS", &[][..]),
+                (
+                    g.runtime_monitoring,
+                    "RUNTIME_MONITORING",
+                    &[
+                        "EKS_ADDON_MANAGEMENT",
+                        "ECS_FARGATE_AGENT_MANAGEMENT",
+                        "EC2_AGENT_MANAGEMENT",
+                    ][..],
+                ),
+            ] {
+                if on {
+                    out.guardduty_features.push(crate::model::GuardDutyFeature {
+                        name: name.to_string(),
+                        key: name.to_lowercase(),
+                        additional: additional.iter().map(|a| a.to_string()).collect(),
+                    });
+                }
+            }
+        }
         out.securityhub = s.securityhub.enabled;
         if s.securityhub.enabled {
             out.standards = s
@@ -146,7 +175,12 @@ pub fn security(
         out.access_analyzer = s.access_analyzer.enabled;
     }
     if let Some(l) = logging.filter(|l| l.kms) {
-        providers.extend(l.providers.iter().cloned());
+        // The log archive may be the admin account too: one alias, declared once.
+        for p in &l.providers {
+            if !providers.iter().any(|x: &Provider| x.alias == p.alias) {
+                providers.push(p.clone());
+            }
+        }
     }
     out.regions = regions;
     out.providers = providers;

@@ -4,6 +4,9 @@
 //! a stable key, a name, a root email, an OU and tags. Guardrails and custom policies become
 //! documents with resolved targets. A new account kind is a new loop in [`accounts`].
 
+mod backup;
+mod baseline;
+mod billing;
 mod foundation;
 pub(crate) use foundation::bucket_prefix;
 pub mod identity_center;
@@ -34,17 +37,24 @@ pub fn expand(loaded: &Loaded, options: RunOptions) -> Model {
             .collect();
     });
     let ous = ous(bp, &accounts);
-    let policies = policies(loaded, &accounts, options.pack);
+    let policies = policies(loaded, &accounts, &ous, options.pack);
     // The lock decides emails before anything reads them (provider aliases, reports).
     let plan = reconcile::reconcile(loaded, &accounts, &ous, &policies, options);
     reconcile::apply_emails(loaded, &plan, &mut accounts);
     let organization = organization(bp, &policies);
     let logging = foundation::logging(bp, &accounts);
     let security = foundation::security(bp, &accounts, logging.as_ref());
+    let baseline = baseline::expand(bp, &accounts, &ous, logging.as_ref());
     let mut stacks = foundation::stacks(logging.as_ref(), security.as_ref());
+    stacks.extend(baseline.as_ref().map(baseline::stack));
+    let backup = backup::expand(bp, &accounts, &ous);
+    stacks.extend(backup.as_ref().map(backup::stack));
     let network = network::network(bp, &accounts);
     let dns = network::dns(bp, &accounts, network.as_ref());
     stacks.extend(network::stacks(network.as_ref(), dns.as_ref()));
+    let contacts = billing::contacts(bp, &accounts);
+    let budgets = billing::budgets(bp, &accounts);
+    let cost_allocation_tags = billing::cost_allocation_tags(bp);
     let identity_center = identity_center::expand(loaded, &accounts, &ous);
     let mut model = Model {
         organization,
@@ -53,6 +63,11 @@ pub fn expand(loaded: &Loaded, options: RunOptions) -> Model {
         policies,
         logging,
         security,
+        baseline,
+        backup,
+        contacts,
+        budgets,
+        cost_allocation_tags,
         network,
         dns,
         stacks,
@@ -116,6 +131,8 @@ fn organization(bp: &Blueprint, policies: &[Policy]) -> Organization {
         principals.push("tagpolicies.tag.amazonaws.com".to_string());
     }
     principals.extend(foundation::service_principals(bp));
+    principals.extend(baseline::service_principals(bp));
+    principals.extend(billing::service_principals(bp));
     principals.extend(network::service_principals(bp));
     principals.sort();
     principals.dedup();
@@ -128,7 +145,25 @@ fn organization(bp: &Blueprint, policies: &[Policy]) -> Organization {
         enabled_policy_types: types,
         service_access_principals: principals,
         access_role: bp.organization.access_role.clone(),
+        delegated_administrators: delegated_administrators(bp),
     }
+}
+
+/// The delegated administrators the organization stack registers.
+fn delegated_administrators(bp: &Blueprint) -> Vec<crate::model::DelegatedAdministrator> {
+    let mut out = Vec::new();
+    if let Some(admin) = bp
+        .identity_center
+        .as_ref()
+        .and_then(|ic| ic.admin_account.as_ref())
+    {
+        out.push(crate::model::DelegatedAdministrator {
+            key: "sso".to_string(),
+            account: key_of(admin),
+            service_principal: "sso.amazonaws.com".to_string(),
+        });
+    }
+    out
 }
 
 fn base_tags(bp: &Blueprint) -> IndexMap<String, String> {
@@ -153,7 +188,8 @@ fn accounts(bp: &Blueprint) -> Vec<Account> {
                 .clone()
                 .unwrap_or_else(|| email_for(pattern, &name)),
             name,
-            ou: Some(entry.ou.clone()),
+            // `ou: root`: directly under the organization root.
+            ou: (entry.ou != "root").then(|| entry.ou.clone()),
             kind: AccountKind::Named,
             workload: None,
             environment: None,
@@ -291,7 +327,7 @@ fn targets(bp: &Blueprint, accounts: &[Account], names: &[String]) -> Vec<Target
     out
 }
 
-fn policies(loaded: &Loaded, accounts: &[Account], pack_all: bool) -> Vec<Policy> {
+fn policies(loaded: &Loaded, accounts: &[Account], ous: &[Ou], pack_all: bool) -> Vec<Policy> {
     let bp = &loaded.blueprint;
     let regions = allowed_regions(bp);
     let is_account = |k: &str| accounts.iter().any(|a| a.key == k);
@@ -362,6 +398,32 @@ fn policies(loaded: &Loaded, accounts: &[Account], pack_all: bool) -> Vec<Policy
                 origin: format!("backup.plans.{env}"),
             });
         }
+    }
+    if let Some(doc) = bp
+        .baseline
+        .as_ref()
+        .and_then(|b| sections::ec2_declarative_policy(&b.ec2))
+    {
+        // The OUs the baseline stack sets target: the root, or the largest subtrees holding no
+        // excluded OU.
+        let keys = baseline::target_keys(ous, &baseline::excluded(bp, ous));
+        out.push(Policy {
+            key: "baseline_ec2".to_string(),
+            file: "policies/baseline-ec2.json".to_string(),
+            name: "baseline-ec2".to_string(),
+            kind: PolicyType::DeclarativeEc2,
+            aws_type: PolicyType::DeclarativeEc2.aws_name().to_string(),
+            description: sections::EC2_SUMMARY
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
+            substitutions: Vec::new(),
+            document: doc,
+            targets: targets(bp, accounts, &keys),
+            source: PolicySource::Guardrail,
+            packed_from: Vec::new(),
+            origin: "baseline.ec2".to_string(),
+        });
     }
     for (name, custom) in &bp.policies {
         let Some(document) = loaded.document(&custom.file) else {

@@ -11,7 +11,8 @@ pub const GUARDRAIL: Guardrail = Guardrail {
     params: &[Param {
         name: "exempt_roles",
         help: "role ARN patterns that may still change the setting; default the organization \
-               access role",
+               access role and the role the baseline sets it with \
+               (`landform-s3-block-public-access`)",
     }],
     build,
 };
@@ -19,10 +20,11 @@ pub const GUARDRAIL: Guardrail = Guardrail {
 fn build(inputs: &Inputs) -> Value {
     let exempt = inputs.list(
         "exempt_roles",
-        vec![format!(
-            "arn:aws:iam::*:role/{}",
-            inputs.organization.access_role
-        )],
+        vec![
+            format!("arn:aws:iam::*:role/{}", inputs.organization.access_role),
+            // The baseline's Systems Manager Automation role sets the block in every account.
+            "arn:aws:iam::*:role/landform-s3-block-public-access".to_string(),
+        ],
     );
     let mut statement = json!({
         "Sid": "DenyS3AccountPublicAccessChanges",

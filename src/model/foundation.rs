@@ -45,6 +45,7 @@ pub struct Logging {
     pub kms: bool,
     pub retention_days: u32,
     pub glacier_after_days: Option<u32>,
+    pub transition_storage_class: crate::blueprint::StorageClass,
     pub object_lock: bool,
     /// CloudWatch Logs retention in days; None: no CloudWatch Logs delivery.
     pub cloudwatch_logs_days: Option<u32>,
@@ -62,6 +63,8 @@ pub struct Security {
     pub regions: Vec<SecurityRegion>,
     pub guardduty: bool,
     pub malware_protection: bool,
+    /// GuardDuty protection plans auto-enabled for every member, in the API's feature names.
+    pub guardduty_features: Vec<GuardDutyFeature>,
     pub securityhub: bool,
     /// Standard ARN paths after `arn:aws:securityhub:<region>::`, with their blueprint names.
     pub standards: Vec<Standard>,
@@ -90,4 +93,15 @@ pub struct Standard {
     pub name: String,
     pub key: String,
     pub path: String,
+}
+
+/// One `aws_guardduty_organization_configuration_feature`.
+#[derive(Debug, Clone, Serialize)]
+pub struct GuardDutyFeature {
+    /// `EBS_MALWARE_PROTECTION`.
+    pub name: String,
+    /// `ebs_malware_protection`.
+    pub key: String,
+    /// Agent management settings (Runtime Monitoring).
+    pub additional: Vec<String>,
 }

@@ -2,6 +2,9 @@
 //! reads this and nothing else; nothing downstream re-derives it from the blueprint.
 
 mod account;
+pub mod backup;
+pub mod baseline;
+pub mod billing;
 mod blocks;
 mod foundation;
 pub mod identity_center;
@@ -12,8 +15,11 @@ mod state;
 
 pub use account::{Account, AccountKind};
 pub use blocks::{Import, Moved, Removed};
-pub use foundation::{Logging, Provider, Security, SecurityRegion, Stack, Standard};
+pub use foundation::{
+    GuardDutyFeature, Logging, Provider, Security, SecurityRegion, Stack, Standard,
+};
 pub use ou::Ou;
+
 pub use policy::{Policy, PolicySource, Target};
 pub use state::{BOOTSTRAP, State};
 
@@ -40,6 +46,16 @@ pub struct Model {
     pub logging: Option<Logging>,
     /// The security stack (services and the trail); None without `security:` and `logging:`.
     pub security: Option<Security>,
+    /// The baseline stack; None without `baseline:`.
+    pub baseline: Option<baseline::Baseline>,
+    /// The backup stack; None without `backup:`.
+    pub backup: Option<backup::Backup>,
+    /// Alternate contacts of every account (organization stack), from `contacts:`.
+    pub contacts: Vec<billing::AlternateContact>,
+    /// Monthly budgets per account (organization stack), from `budgets:`.
+    pub budgets: Vec<billing::Budget>,
+    /// Cost-allocation tags to activate, sorted by key.
+    pub cost_allocation_tags: Vec<billing::CostAllocationTag>,
     /// The network stack; None without `network:`.
     pub network: Option<network::Network>,
     /// The dns stack; None without `dns:`.
@@ -69,6 +85,18 @@ pub struct Organization {
     /// Service principals trusted by the organization, sorted.
     pub service_access_principals: Vec<String>,
     pub access_role: String,
+    /// Delegated administrators registered in the organization stack, by account key.
+    pub delegated_administrators: Vec<DelegatedAdministrator>,
+}
+
+/// `aws_organizations_delegated_administrator` in the organization stack.
+#[derive(Debug, Clone, Serialize)]
+pub struct DelegatedAdministrator {
+    /// Terraform name: `sso`.
+    pub key: String,
+    /// The account key.
+    pub account: String,
+    pub service_principal: String,
 }
 
 impl Model {

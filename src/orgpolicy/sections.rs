@@ -3,7 +3,7 @@
 use serde_json::{Map, Value, json};
 
 use super::placeholders;
-use crate::blueprint::{Backup, BackupPlan, Tagging};
+use crate::blueprint::{Backup, BackupPlan, Ec2Attributes, Tagging, VpcBlockPublicAccess};
 
 /// What the tag policy does, for its AWS description and the listing.
 pub const TAG_SUMMARY: &str = "Tag policy from the blueprint's `tagging:` section: tag keys in \
@@ -99,4 +99,57 @@ pub fn backup_policy(
             }
         }
     })
+}
+
+pub const EC2_SUMMARY: &str = "EC2 declarative policy from the blueprint's `baseline.ec2:` \
+     section: account attributes AWS enforces in every baselined account";
+
+/// The EC2 declarative policy of `baseline.ec2:`; `None` when it sets nothing.
+pub fn ec2_declarative_policy(ec2: &Ec2Attributes) -> Option<Value> {
+    if !ec2.enabled {
+        return None;
+    }
+    let assign = |v: &str| json!({ "@@assign": v });
+    let mut attrs = Map::new();
+    if ec2.image_block_public_access {
+        attrs.insert(
+            "image_block_public_access".into(),
+            json!({ "state": assign("block_new_sharing") }),
+        );
+    }
+    if ec2.snapshot_block_public_access {
+        attrs.insert(
+            "snapshot_block_public_access".into(),
+            json!({ "state": assign("block_all_sharing") }),
+        );
+    }
+    if ec2.require_imdsv2 {
+        attrs.insert(
+            "instance_metadata_defaults".into(),
+            json!({
+                "http_tokens": assign("required"),
+                "http_put_response_hop_limit": assign("2"),
+                "http_endpoint": assign("enabled"),
+                "instance_metadata_tags": assign("no_preference"),
+            }),
+        );
+    }
+    if ec2.block_serial_console {
+        attrs.insert(
+            "serial_console_access".into(),
+            json!({ "status": assign("disabled") }),
+        );
+    }
+    if ec2.vpc_block_public_access != VpcBlockPublicAccess::Off {
+        attrs.insert(
+            "vpc_block_public_access".into(),
+            json!({
+                "internet_gateway_block": {
+                    "mode": assign(ec2.vpc_block_public_access.policy_value()),
+                    "exclusions_allowed": assign("enabled"),
+                }
+            }),
+        );
+    }
+    (!attrs.is_empty()).then(|| json!({ "ec2_attributes": attrs }))
 }

@@ -47,7 +47,8 @@ pub fn check_references(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
         }
     }
     for (key, a) in &bp.accounts {
-        if !bp.organizational_units.contains_key(&a.ou) {
+        // `ou: root` places the account directly under the organization root.
+        if a.ou != "root" && !bp.organizational_units.contains_key(&a.ou) {
             out.push(
                 Diagnostic::error(format!("account `{key}` names unknown OU `{}`", a.ou))
                     .at_value(src, &format!("accounts.{key}.ou"))
@@ -73,7 +74,7 @@ pub fn check_references(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn valid_email(e: &str) -> bool {
+pub(super) fn valid_email(e: &str) -> bool {
     let Some((local, domain)) = e.split_once('@') else {
         return false;
     };

@@ -6,6 +6,8 @@
 //! policy sizes and counts). A new rule is a function in the file of its topic, called from here.
 
 mod accounts;
+mod baseline;
+mod billing;
 mod documents;
 mod foundation;
 pub mod identity;
@@ -35,6 +37,8 @@ pub fn blueprint(loaded: &Loaded) -> Vec<Diagnostic> {
     documents::check_blueprint(loaded, &mut out);
     identity::check(loaded, &mut out);
     foundation::check(loaded, &mut out);
+    baseline::check(loaded, &mut out);
+    billing::check(loaded, &mut out);
     network::check(loaded, &mut out);
     state::check(loaded, &mut out);
     out
@@ -49,6 +53,8 @@ pub fn model(loaded: &Loaded, model: &Model) -> Vec<Diagnostic> {
     policies::check_model(loaded, model, &mut out);
     documents::check_model(loaded, model, &mut out);
     identity::check_model(loaded, model, &mut out);
+    baseline::check_model(loaded, model, &mut out);
+    baseline::check_unmonitored_regions(loaded, model, &mut out);
     network::check_model(loaded, model, &mut out);
     out.extend(model.lock.diagnostics.iter().cloned());
     out

@@ -101,15 +101,38 @@ pub fn check(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Warns about OUs with no account anywhere below them. An OU that holds a `deny_all`
-/// guardrail is a parking place (Suspended) and is meant to be empty.
+/// Whether an SCP denies everything unconditionally (`deny_all`, or the team's own).
+fn denies_everything(doc: &serde_json::Value) -> bool {
+    let statements = match &doc["Statement"] {
+        serde_json::Value::Array(a) => a.clone(),
+        s @ serde_json::Value::Object(_) => vec![s.clone()],
+        _ => Vec::new(),
+    };
+    let star = |v: &serde_json::Value| {
+        v == "*" || v.as_array().is_some_and(|a| a.iter().any(|x| x == "*"))
+    };
+    statements.iter().any(|s| {
+        s["Effect"] == "Deny"
+            && star(&s["Action"])
+            && star(&s["Resource"])
+            && s.get("Condition").is_none()
+    })
+}
+
+/// Warns about OUs with no account anywhere below them. An OU that holds an SCP denying
+/// everything (the `deny_all` guardrail or the team's own) is a parking place (Suspended) and
+/// is meant to be empty.
 pub fn check_model(loaded: &Loaded, model: &Model, out: &mut Vec<Diagnostic>) {
-    let parking: Vec<&String> = loaded
-        .blueprint
-        .guardrails
-        .get("deny_all")
-        .map(|g| g.attach.iter().collect())
-        .unwrap_or_default();
+    let parking: Vec<&String> = model
+        .policies
+        .iter()
+        .filter(|p| p.kind == crate::blueprint::PolicyType::Scp && denies_everything(&p.document))
+        .flat_map(|p| &p.targets)
+        .filter_map(|t| match t {
+            crate::model::Target::Ou(k) => Some(k),
+            _ => None,
+        })
+        .collect();
     for ou in &model.ous {
         if parking.contains(&&ou.key) {
             continue;

@@ -94,7 +94,7 @@ fn validate_reports_ok_with_counts() {
     let f = Fixture::with_blueprint(preset("smb"));
     let o = f.run_ok(&["validate"]);
     assert!(
-        o.stdout.contains("12 accounts in 7 OUs, 6 policies"),
+        o.stdout.contains("12 accounts in 7 OUs, 8 policies"),
         "{}",
         o.text()
     );

@@ -147,7 +147,7 @@ fn the_readme_summarises_what_is_in_force_per_ou() {
     let readme = f.read("terraform/README.md");
     assert!(readme.contains("### In force per OU"), "{readme}");
     assert!(
-        readme.contains("| Workloads/Prod | 2 | scp: deny-leave-organization, deny-root-user, region-restriction, protect-audit-logging, protect-access-roles |"),
+        readme.contains("| Workloads/Prod | 2 | scp: deny-leave-organization, deny-root-user, region-restriction, protect-audit-logging, protect-access-roles<br>declarative\\_ec2: baseline-ec2 |"),
         "{readme}"
     );
 }

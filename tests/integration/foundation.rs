@@ -313,3 +313,191 @@ fn the_management_account_is_not_a_foundation_account_key() {
         o.text()
     );
 }
+
+/// Fixes from a review of the generated security stacks and translated peer configurations.
+mod review {
+    use super::generated;
+    use crate::fixture::{Fixture, preset};
+
+    #[test]
+    fn log_archive_as_security_admin_declares_each_alias_once() {
+        let text = preset("minimal").replace("account: log_archive", "account: security");
+        let f = generated(&text);
+        let providers = f.read("terraform/security/providers.tf");
+        let mut aliases: Vec<&str> = providers
+            .lines()
+            .map(str::trim)
+            .filter(|l| l.starts_with("alias"))
+            .collect();
+        let n = aliases.len();
+        aliases.sort();
+        aliases.dedup();
+        assert_eq!(aliases.len(), n, "an alias declared twice:\n{providers}");
+        assert!(n >= 1);
+    }
+
+    #[test]
+    fn an_account_can_sit_directly_under_the_root() {
+        let text = preset("minimal").replace(
+            "  log_archive: { ou: security }\n",
+            "  log_archive: { ou: security }\n  tooling:     { ou: root }\n",
+        );
+        let f = generated(&text);
+        let accounts = f.read("terraform/organization/accounts.tf");
+        let start = accounts
+            .find("resource \"aws_organizations_account\" \"tooling\"")
+            .expect("tooling account");
+        let block = &accounts[start..start + accounts[start..].find("\n}\n").unwrap()];
+        assert!(
+            block.contains("parent_id         = local.root_id"),
+            "{block}"
+        );
+    }
+
+    #[test]
+    fn a_parking_ou_under_the_teams_own_deny_all_scp_is_not_warned_empty() {
+        let text = preset("minimal").replace(
+            "  nonprod:   { name: NonProd, parent: workloads }\n",
+            "  nonprod:   { name: NonProd, parent: workloads }\n  parked:    { name: Parked }\n",
+        ) + "\npolicies:\n  park:\n    type: scp\n    file: park.json\n    attach: [parked]\n";
+        let f = Fixture::with_blueprint(&text);
+        f.write(
+            "park.json",
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}"#,
+        );
+        let o = f.run(&["validate"]);
+        assert_eq!(o.code, 0, "{}", o.text());
+        assert!(!o.stderr.contains("`parked`"), "{}", o.text());
+        // Without the SCP, the empty OU is warned.
+        let f = Fixture::with_blueprint(
+            &text.replace("    attach: [parked]\n", "    attach: [nonprod]\n"),
+        );
+        f.write(
+            "park.json",
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"ec2:*","Resource":"*"}]}"#,
+        );
+        let o = f.run(&["validate"]);
+        assert!(o.stderr.contains("`parked`"), "{}", o.text());
+    }
+
+    #[test]
+    fn the_log_transition_storage_class_is_a_choice() {
+        let text = preset("minimal").replace(
+            "  glacier_after_days: 90\n",
+            "  glacier_after_days: 90\n  transition_storage_class: DEEP_ARCHIVE\n",
+        );
+        let logs = generated(&text).read("terraform/log-archive/logs.tf");
+        assert!(logs.contains("storage_class = \"DEEP_ARCHIVE\""), "{logs}");
+        assert!(logs.contains("noncurrent_days = 30"), "{logs}");
+        let f = Fixture::with_blueprint(&text.replace("DEEP_ARCHIVE", "TAPE"));
+        let o = f.run(&["validate"]);
+        assert_eq!(o.code, 2, "{}", o.text());
+        assert!(o.stderr.contains("TAPE"), "{}", o.stderr);
+    }
+
+    #[test]
+    fn guardduty_protection_plans_follow_the_blueprint() {
+        let gd = generated(preset("minimal")).read("terraform/security/guardduty.tf");
+        for on in [
+            "S3_DATA_EVENTS",
+            "EKS_AUDIT_LOGS",
+            "EBS_MALWARE_PROTECTION",
+            "RDS_LOGIN_EVENTS",
+            "LAMBDA_NETWORK_LOGS",
+        ] {
+            assert!(
+                gd.contains(&format!("name        = \"{on}\"")),
+                "{on}:\n{gd}"
+            );
+        }
+        assert!(!gd.contains("RUNTIME_MONITORING"), "{gd}");
+        let text = preset("minimal").replace(
+            "guardduty: { enabled: true }",
+            "guardduty: { enabled: true, s3_protection: false, runtime_monitoring: true }",
+        );
+        let gd = generated(&text).read("terraform/security/guardduty.tf");
+        assert!(!gd.contains("S3_DATA_EVENTS"), "{gd}");
+        assert!(gd.contains("\"RUNTIME_MONITORING\""), "{gd}");
+        assert!(
+            gd.contains("name        = \"EC2_AGENT_MANAGEMENT\""),
+            "{gd}"
+        );
+    }
+
+    #[test]
+    fn security_hub_uses_central_configuration_on_the_root() {
+        let text =
+            preset("minimal").replace("regions: [eu-west-1]", "regions: [eu-west-1, eu-central-1]");
+        let sh = generated(&text).read("terraform/security/securityhub.tf");
+        assert!(sh.contains("configuration_type = \"CENTRAL\""), "{sh}");
+        assert!(sh.contains("resource \"aws_securityhub_finding_aggregator\" \"this\""));
+        assert!(sh.contains("linking_mode = \"SPECIFIED_REGIONS\""), "{sh}");
+        assert!(sh.contains("\"eu-central-1\","), "{sh}");
+        assert!(
+            sh.contains("target_id = data.aws_organizations_organization.this.roots[0].id"),
+            "{sh}"
+        );
+        assert!(
+            sh.contains("arn:aws:securityhub:eu-west-1::standards/"),
+            "{sh}"
+        );
+        assert!(!sh.contains("auto_enable           = true"), "{sh}");
+    }
+
+    #[test]
+    fn the_trail_key_lets_cloudtrail_decrypt_for_the_bucket_key() {
+        let kms = generated(preset("minimal")).read("terraform/log-archive/kms.tf");
+        let start = kms
+            .find("Sid       = \"CloudTrailDecryptsForTheBucketKey\"")
+            .expect(&kms);
+        let stmt = &kms[start..start + kms[start..].find("},\n      {").unwrap()];
+        assert!(
+            stmt.contains("Service = \"cloudtrail.amazonaws.com\""),
+            "{stmt}"
+        );
+        assert!(stmt.contains("Action    = \"kms:Decrypt\""), "{stmt}");
+        assert!(
+            stmt.contains("\"aws:SourceArn\" = local.trail_arn"),
+            "{stmt}"
+        );
+        assert!(kms.contains("\"kms:EncryptionContext:aws:cloudtrail:arn\" = \"false\""));
+    }
+
+    #[test]
+    fn ous_outside_the_region_guardrail_are_warned_unmonitored() {
+        let text = preset("minimal").replace(
+            "  region_restriction: [root]\n",
+            "  region_restriction: [workloads]\n",
+        );
+        let o = Fixture::with_blueprint(&text).run(&["validate"]);
+        assert_eq!(o.code, 0, "{}", o.text());
+        assert!(
+            o.stderr
+                .contains("the region guardrail does not cover `security`"),
+            "{}",
+            o.text()
+        );
+        let o = Fixture::with_blueprint(preset("minimal")).run(&["validate"]);
+        assert!(
+            !o.stderr.contains("region guardrail does not cover"),
+            "{}",
+            o.text()
+        );
+    }
+
+    #[test]
+    fn assumed_roles_name_their_session() {
+        let f = generated(preset("smb"));
+        for stack in ["security", "log-archive", "baseline", "backup"] {
+            let p = f.read(&format!("terraform/{stack}/providers.tf"));
+            assert_eq!(
+                p.matches("role_arn").count(),
+                p.matches(&format!("session_name = \"landform-{stack}\""))
+                    .count(),
+                "{stack}:\n{p}"
+            );
+        }
+        let cfg = f.read("terraform/security/config.tf");
+        assert!(cfg.contains("\"aws:SourceAccount\""), "{cfg}");
+    }
+}

@@ -954,6 +954,10 @@ fn sequential_edits_on_one_organization_replace_and_destroy_nothing_in_the_emula
                     "  archive: { ou: workloads, renamed_from: log_archive }\n",
                 ),
                 ("  account: log_archive\n", "  account: archive\n"),
+                (
+                    "protect_log_archive: [log_archive]",
+                    "protect_log_archive: [archive]",
+                ),
             ],
         ),
         (

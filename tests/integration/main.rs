@@ -3,6 +3,8 @@
 mod fixture;
 mod tools;
 
+mod baseline;
+mod billing;
 mod cli;
 mod containment;
 mod corpus;

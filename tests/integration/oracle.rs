@@ -19,6 +19,8 @@ pub const STACK_ORDER: &[&str] = &[
     "organization",
     "log-archive",
     "security",
+    "baseline",
+    "backup",
     "identity-center",
     "network",
     "dns",
@@ -218,18 +220,37 @@ fn minimal_preset_applies_and_matches_the_model() {
     );
 }
 
-/// The one emulator apply of the network and dns stacks: the smb preset, with a subdomain
-/// delegated to a workload account. The harness checks the Transit Gateways and their route
-/// tables (blackholes, no route between prod and nonprod) in the network account, the zones and
-/// NS records in the DNS account; IPAM, the Route 53 Profiles and the RAM shares are left out
-/// with the call moto 5.2.5 lacks named (tests/oracle/run.py, EMULATOR_GAPS).
+/// The smb preset (with `baseline: {}`, `backup:`, `network:` and `dns:`) plus `contacts:`,
+/// `budgets:` and a subdomain delegated to a workload account: one apply covers the stack sets
+/// and their OU targets, the vaults, contacts, budgets and delegated admins, the Transit Gateways
+/// and their route tables (blackholes, no route between prod and nonprod) in the network account,
+/// and the zones and NS records in the DNS account. IPAM, the Route 53 Profiles and the RAM
+/// shares are left out with the call moto 5.2.5 lacks named (tests/oracle/run.py, EMULATOR_GAPS).
 #[test]
 fn smb_preset_applies_and_matches_the_model() {
-    let text = format!(
-        "{}  delegations:\n    payments_prod: [ns-1.awsdns-01.org, ns-2.awsdns-02.net]\n",
-        preset("smb")
+    let smb = preset("smb").replace(
+        "identity_center:",
+        "identity_center:\n  admin_account: security",
     );
-    assert!(text.contains("\ndns:"), "the smb preset has dns:");
+    assert!(
+        smb.contains("\ndns:") && smb.trim_end().ends_with("resolved everywhere"),
+        "the smb preset ends with dns:"
+    );
+    let text = smb.trim_end().to_string()
+        + r#"
+  delegations:
+    payments_prod: [ns-1.awsdns-01.org, ns-2.awsdns-02.net]
+
+contacts:
+  phone: "+1 555 0100"
+  billing: { name: Finance, email: "finance@acme.example" }
+  overrides:
+    payments: { operations: { email: "payments-oncall@acme.example" } }
+
+budgets:
+  environments: { prod: 1000 }
+  workloads: { payments: { prod: 3000 } }
+"#;
     apply_blueprint("smb_preset_applies_and_matches_the_model", &text);
 }
 

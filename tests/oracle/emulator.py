@@ -28,6 +28,8 @@ _LOCK = threading.Lock()
 
 # How often each patched operation was served (for tests / diagnostics).
 CALLS: dict[str, int] = {}
+# Every request the emulator served (the AWS API calls terraform made), for the reports.
+REQUESTS = [0]
 
 
 def _count(op: str) -> None:
@@ -36,6 +38,8 @@ def _count(op: str) -> None:
 
 # (account, region, resource arn) -> {key: value}
 _SSO_TAGS: dict[tuple[str, str, str], dict[str, str]] = {}
+# budget ARN -> {key: value}
+_BUDGET_TAGS: dict[str, dict[str, str]] = {}
 # (account, region, request id) -> provisioning status dict
 _SSO_PROVISIONING: dict[tuple[str, str, str], dict[str, Any]] = {}
 
@@ -233,16 +237,161 @@ def _patch_backup_policy() -> None:
     org_models.FakePolicy.__init__ = init
 
 
+def _patch_declarative_policy() -> None:
+    """moto's lists of policy types predate EC2 declarative policies (DECLARATIVE_POLICY_EC2),
+    so EnablePolicyType and CreatePolicy reject the type. Add it to both lists and give it the
+    ARN AWS uses; storing, attaching and listing the policy stay moto's generic code."""
+    from moto.organizations import models as org_models
+
+    kind = "DECLARATIVE_POLICY_EC2"
+    for cls in (org_models.FakeRoot, org_models.FakePolicy):
+        if kind not in cls.SUPPORTED_POLICY_TYPES:
+            cls.SUPPORTED_POLICY_TYPES.append(kind)
+    original_init = org_models.FakePolicy.__init__
+
+    def init(self: Any, organization: Any, **kwargs: Any) -> None:
+        if kwargs.get("Type") != kind:
+            original_init(self, organization, **kwargs)
+            return
+        original_init(self, organization, **dict(kwargs, Type="TAG_POLICY"))
+        _count(f"CreatePolicy({kind})")
+        self.type = kind
+        self._arn_format = "arn:{0}:organizations::{1}:policy/{2}/declarative_policy_ec2/{3}"
+
+    org_models.FakePolicy.__init__ = init
+
+
+def _patch_stack_sets() -> None:
+    """CloudFormation StackSets: moto drops CreateStackSet's and UpdateStackSet's AutoDeployment
+    and Capabilities and reports a self-managed administration role for service-managed stack
+    sets, so every re-plan would replace the stack set. Keep the two settings as given and
+    report them back in DescribeStackSet; a SERVICE_MANAGED stack set has no administration
+    role, as in AWS. Deploying to accounts that join an OU later stays unemulated (moto has no
+    organization events for CloudFormation)."""
+    from moto.cloudformation.responses import CloudFormationResponse
+
+    def remember(self: CloudFormationResponse) -> None:
+        ss = self.cloudformation_backend.describe_stack_set(self._get_param("StackSetName"))
+        auto = self._get_params().get("AutoDeployment")
+        if auto is not None:
+            ss.auto_deployment = {
+                "Enabled": str(auto.get("Enabled", "false")).lower() == "true",
+                "RetainStacksOnAccountRemoval": str(
+                    auto.get("RetainStacksOnAccountRemoval", "false")
+                ).lower()
+                == "true",
+            }
+        caps = list(self._get_param("Capabilities", []) or [])
+        if caps or not hasattr(ss, "capabilities"):
+            ss.capabilities = caps
+        if ss.permission_model == "SERVICE_MANAGED":
+            ss.administration_role_arn = None
+
+    for op in ("create_stack_set", "update_stack_set"):
+        original = getattr(CloudFormationResponse, op)
+
+        def wrapped(self: CloudFormationResponse, _original: Any = original, _op: str = op) -> Any:
+            out = _original(self)
+            _count(f"cloudformation:{_op}")
+            remember(self)
+            return out
+
+        setattr(CloudFormationResponse, op, wrapped)
+
+
+def _patch_backup_tags() -> None:
+    """AWS Backup ListTags: moto takes the resource ARN from the second-to-last path segment,
+    which holds only for `/tags/{arn}/`; the Go SDK (the provider) sends `/tags/{arn}` without
+    the slash, so moto looked up the tags of `tags` and every vault read back none (a perpetual
+    `tags_all` diff). Take the segment after `/tags/` instead; the tags are moto's."""
+    from urllib.parse import unquote
+
+    from moto.backup.responses import BackupResponse
+
+    def list_tags(self: BackupResponse) -> str:
+        _count("backup:ListTags")
+        arn = unquote(self.path.split("/tags/", 1)[1].rstrip("/"))
+        return json.dumps({"Tags": self.backup_backend.list_tags(resource_arn=arn)})
+
+    BackupResponse.list_tags = list_tags  # type: ignore[method-assign]
+
+
+def _patch_budgets() -> None:
+    """Budgets: moto keeps each notification's subscribers (from CreateBudget) but has no
+    DescribeSubscribersForNotification, which the provider reads after every create. Serve it
+    from moto's own stored notification; an unknown budget or notification is AWS's
+    NotFoundException. And tags (below)."""
+    from moto.budgets.responses import BudgetsResponse
+
+    def describe_subscribers_for_notification(self: BudgetsResponse) -> Any:
+        _count("budgets:DescribeSubscribersForNotification")
+        account_id = self._get_param("AccountId")
+        budget_name = self._get_param("BudgetName")
+        wanted = self._get_param("Notification") or {}
+        budget = self.backend.budgets.get(account_id, {}).get(budget_name)
+        keys = ("NotificationType", "ComparisonOperator", "Threshold", "ThresholdType")
+        for n in budget.notifications if budget else []:
+            if all(n.details.get(k) == wanted.get(k) for k in keys if k in wanted):
+                return json.dumps({"Subscribers": n.subscribers, "NextToken": None})
+        return _json_error(400, "NotFoundException", "no such budget notification")
+
+    BudgetsResponse.describe_subscribers_for_notification = describe_subscribers_for_notification  # type: ignore[attr-defined]
+
+    # Tags: moto ignores CreateBudget's ResourceTags and has no tag operations; the provider
+    # reads the tags of every budget. Keep them per budget ARN, seeded at CreateBudget.
+    original_create = BudgetsResponse.create_budget
+
+    def create_budget(self: BudgetsResponse) -> Any:
+        out = original_create(self)
+        name = (self._get_param("Budget") or {}).get("BudgetName", "")
+        arn = f"arn:aws:budgets::{self._get_param('AccountId')}:budget/{name}"
+        _BUDGET_TAGS[arn] = _tags_to_dict(self._get_param("ResourceTags"))
+        return out
+
+    def list_tags_for_resource(self: BudgetsResponse) -> Any:
+        _count("budgets:ListTagsForResource")
+        tags = _BUDGET_TAGS.get(self._get_param("ResourceARN"), {})
+        return json.dumps({"ResourceTags": [{"Key": k, "Value": v} for k, v in sorted(tags.items())]})
+
+    def tag_resource(self: BudgetsResponse) -> Any:
+        _count("budgets:TagResource")
+        store = _BUDGET_TAGS.setdefault(self._get_param("ResourceARN"), {})
+        store.update(_tags_to_dict(self._get_param("ResourceTags")))
+        return json.dumps({})
+
+    def untag_resource(self: BudgetsResponse) -> Any:
+        _count("budgets:UntagResource")
+        store = _BUDGET_TAGS.setdefault(self._get_param("ResourceARN"), {})
+        for k in self._get_param("ResourceTagKeys") or []:
+            store.pop(k, None)
+        return json.dumps({})
+
+    BudgetsResponse.create_budget = create_budget  # type: ignore[method-assign]
+    BudgetsResponse.list_tags_for_resource = list_tags_for_resource  # type: ignore[attr-defined]
+    BudgetsResponse.tag_resource = tag_resource  # type: ignore[attr-defined]
+    BudgetsResponse.untag_resource = untag_resource  # type: ignore[attr-defined]
+
+
 def _patch_trusted_services() -> None:
     """moto's list of principals for EnableAWSServiceAccess lacks GuardDuty Malware Protection
-    (`malware-protection.guardduty.amazonaws.com`, which AWS Organizations lists for GuardDuty),
+    (`malware-protection.guardduty.amazonaws.com`, which AWS Organizations lists for GuardDuty)
+    and IAM (`iam.amazonaws.com`, for centralized root access management),
     so trusting it fails with "unrecognized service principal". Add it to the list; the API
     itself is moto's."""
     from moto.organizations import models as org_models
 
-    for principal in ("malware-protection.guardduty.amazonaws.com",):
+    for principal in ("malware-protection.guardduty.amazonaws.com", "iam.amazonaws.com"):
         if principal not in org_models.FakeServiceAccess.TRUSTED_SERVICES:
             org_models.FakeServiceAccess.TRUSTED_SERVICES.append(principal)
+    # Services AWS lets the organization delegate administration of (Organizations' list of
+    # integrated services) that moto's list lacks; registering and listing stay moto's.
+    for principal in (
+        "sso.amazonaws.com",
+        "backup.amazonaws.com",
+        "member.org.stacksets.cloudformation.amazonaws.com",
+    ):
+        if principal not in org_models.FakeDelegatedAdministrator.SUPPORTED_SERVICES:
+            org_models.FakeDelegatedAdministrator.SUPPORTED_SERVICES.append(principal)
 
 
 def _serialize_requests() -> None:
@@ -257,6 +406,7 @@ def _serialize_requests() -> None:
 
     def call(self: Any, environ: Any, start_response: Any) -> Any:
         with lock:
+            REQUESTS[0] += 1
             return original_call(self, environ, start_response)
 
     DomainDispatcherApplication.__call__ = call
@@ -270,6 +420,10 @@ def apply_patches() -> None:
         _patch_ssoadmin()
         _patch_account()
         _patch_backup_policy()
+        _patch_declarative_policy()
+        _patch_stack_sets()
+        _patch_backup_tags()
+        _patch_budgets()
         _serialize_requests()
         _patch_trusted_services()
         _PATCHED = True

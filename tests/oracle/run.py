@@ -145,6 +145,8 @@ class StackResult:
     changed: int = 0
     destroyed: int = 0
     plan_clean: bool = False
+    # AWS API calls the emulator served during the re-plan (a no-op plan's cost).
+    plan_calls: int = 0
     error: str | None = None
     # Resources left out because the emulator lacks a call they need: address -> the call.
     skipped: dict[str, str] = field(default_factory=dict)
@@ -215,56 +217,76 @@ def tf_plan(workdir: Path, env: dict[str, str], deadline: Deadline, extra: list[
 # Resources moto 5.2.5 cannot create, with the call it lacks. They are not faked: the harness
 # leaves them (and everything that refers to them or depends on them) out of the apply and the
 # re-plan with -target, and reports them; `terraform validate` and the plan still cover them.
-EMULATOR_GAPS: list[tuple[str, Callable[[dict[str, Any], dict[str, Any]], bool], str]] = [
+EMULATOR_GAPS: list[tuple[str, Callable[[dict[str, Any]], bool], str]] = [
     (
         "aws_organizations_delegated_administrator",
-        lambda e, c: _const(e, "service_principal") == "config.amazonaws.com",
+        lambda e: _const(e, "service_principal") == "config.amazonaws.com",
         "Organizations RegisterDelegatedAdministrator for config.amazonaws.com (moto answers 400)",
     ),
     (
         "aws_guardduty_organization_configuration",
-        lambda e, c: True,
+        lambda e: True,
         "GuardDuty UpdateOrganizationConfiguration (moto answers 404)",
     ),
     (
         "aws_securityhub_account",
-        lambda e, c: True,
+        lambda e: True,
         "Security Hub UpdateSecurityHubConfiguration (not implemented in moto: 500)",
     ),
     (
         "aws_accessanalyzer_analyzer",
-        lambda e, c: True,
+        lambda e: True,
         "Access Analyzer CreateAnalyzer (moto answers 500)",
     ),
     (
+        "aws_backup_vault_policy",
+        lambda e: True,
+        "AWS Backup PutBackupVaultAccessPolicy (moto answers 404)",
+    ),
+    (
+        "aws_backup_global_settings",
+        lambda e: True,
+        "AWS Backup UpdateGlobalSettings (moto answers 404)",
+    ),
+    (
+        "aws_ce_cost_allocation_tag",
+        lambda e: True,
+        "Cost Explorer UpdateCostAllocationTagsStatus (not implemented in moto)",
+    ),
+    (
+        "aws_iam_organizations_features",
+        lambda e: True,
+        "IAM EnableOrganizationsRootCredentialsManagement (not implemented in moto)",
+    ),
+    (
         "aws_iam_role_policy_attachment",
-        lambda e, c: "AWSConfigRoleForOrganizations" in str(_const(e, "policy_arn") or ""),
+        lambda e: "AWSConfigRoleForOrganizations" in str(_const(e, "policy_arn") or ""),
         "IAM AttachRolePolicy of the AWS managed AWSConfigRoleForOrganizations (unknown to moto: 404)",
     ),
     (
         "aws_vpc_ipam_organization_admin_account",
-        lambda e, c: True,
+        lambda e: True,
         "EC2 EnableIpamOrganizationAdminAccount (moto 5.2.5 has no IPAM)",
     ),
     (
         "aws_vpc_ipam",
-        lambda e, c: True,
+        lambda e: True,
         "EC2 CreateIpam (moto 5.2.5 has no IPAM; its pools and pool shares follow)",
     ),
     (
         "aws_route53profiles_profile",
-        lambda e, c: True,
+        lambda e: True,
         "Route 53 Profiles CreateProfile (moto 5.2.5 has no route53profiles service)",
     ),
     (
         "aws_ram_sharing_with_organization",
-        lambda e, c: True,
+        lambda e: True,
         "RAM EnableSharingWithAwsOrganization (moto 5.2.5 does not create the "
         "AWSServiceRoleForResourceAccessManager service-linked role the provider reads back: not found)",
     ),
     (
         "aws_ram_resource_share",
-        lambda e, c: True,
+        lambda e: True,
         "RAM ListResourceSharePermissions (moto 5.2.5 answers 404), and its GetResourceShares ignores "
         "resourceShareArns, so the provider's create waiter sees every share of the region",
     ),
@@ -306,14 +328,13 @@ def emulator_targets(workdir: Path, env: dict[str, str], deadline: Deadline) -> 
         raise OracleError(f"terraform plan failed (rc={p.rc}):\n{_tail(p.out)}")
     show = run_cmd(["terraform", "show", "-json", "oracle-full.plan"], workdir, env, deadline.left())
     config = json.loads(show.out).get("configuration", {}).get("root_module", {})
-    everything = {r["address"]: r for r in config.get("resources", [])}
     resources = [r for r in config.get("resources", []) if r.get("mode") == "managed"]
     skipped: dict[str, str] = {}
     refs: dict[str, set[str]] = {}
     for r in resources:
         refs[r["address"]] = _references(r.get("expressions", {})) | set(r.get("depends_on", []))
         for rtype, applies, call in EMULATOR_GAPS:
-            if r["type"] == rtype and applies(r.get("expressions", {}), everything):
+            if r["type"] == rtype and applies(r.get("expressions", {})):
                 skipped[r["address"]] = call
     if not skipped:
         return [], {}
@@ -354,8 +375,10 @@ def apply_stack(
             log(f"[{stack}] not applied (emulator gap): {addr}: {why}")
         p, (res.added, res.changed, res.destroyed) = tf_apply(workdir, env, deadline, target_args)
         res.apply_s = p.seconds
+        before = emulator.REQUESTS[0]
         p = tf_plan(workdir, env, deadline, target_args)
         res.plan_s = p.seconds
+        res.plan_calls = emulator.REQUESTS[0] - before
         if p.rc == 0:
             res.plan_clean = True
         elif p.rc == 2:
@@ -779,24 +802,192 @@ def check_identity_center(clients: Clients, model: dict[str, Any]) -> list[str]:
     return errs
 
 
-def member_session(clients: Clients, account_id: str, region: str) -> Any:
-    """A boto3 session in a member account, through the organization access role (moto binds
-    the credentials STS hands out to that account)."""
+def as_account(clients: Clients, account_id: str, service: str, region: str | None = None) -> Any:
+    """A boto3 client acting in a member account (moto's AssumeRole binds the credentials to
+    the target account), as the generated providers do."""
     import boto3
 
     creds = clients.sts.assume_role(
-        RoleArn=f"arn:aws:iam::{account_id}:role/{MANAGEMENT_ROLE}", RoleSessionName="landform-oracle"
+        RoleArn=f"arn:aws:iam::{account_id}:role/{MANAGEMENT_ROLE}", RoleSessionName="oracle"
     )["Credentials"]
-    return boto3.session.Session(
+    sess = boto3.session.Session(
         aws_access_key_id=creds["AccessKeyId"],
         aws_secret_access_key=creds["SecretAccessKey"],
         aws_session_token=creds["SessionToken"],
-        region_name=region,
+        region_name=region or clients.region,
     )
+    return sess.client(service, endpoint_url=clients.endpoint, config=clients._config)
 
 
-def _client(clients: Clients, session: Any, service: str, region: str) -> Any:
-    return session.client(service, endpoint_url=clients.endpoint, region_name=region, config=clients._config)
+def _check_stack_sets(
+    clients: Clients,
+    model: dict[str, Any],
+    sets: list[dict[str, Any]],
+    targets: set[str],
+    excluded: set[str],
+) -> list[str]:
+    """Stack sets (service-managed, with the model's literal parameters) and where their
+    instances landed: never in an excluded OU nor the management account, only in the model's
+    regions, and in every account at most one OU level below a target (moto expands deployment
+    targets one level deep; AWS walks the whole subtree)."""
+    errs: list[str] = []
+    cfn = clients.cloudformation
+    st = resolve_org(clients, model)
+    account_ou = {a["key"]: a.get("ou") for a in model.get("accounts", [])}
+    parent = {o["key"]: o.get("parent") for o in model.get("ous", [])}
+    key_by_id = {v: k for k, v in st.account_ids.items()}
+
+    def near_target(key: str) -> bool:
+        ou = account_ou.get(key)
+        if "root" in targets:
+            return ou is None or parent.get(ou) is None
+        return ou in targets or (ou is not None and parent.get(ou) in targets)
+
+    actual = {s["StackSetName"] for s in _pages(cfn, "list_stack_sets", "Summaries", Status="ACTIVE")}
+    for ms in sets:
+        name = ms["name"]
+        if name not in actual:
+            errs.append(f"stack set {name!r}: not found")
+            continue
+        d = cfn.describe_stack_set(StackSetName=name)["StackSet"]
+        if d.get("PermissionModel") != "SERVICE_MANAGED":
+            errs.append(f"stack set {name!r}: permission model {d.get('PermissionModel')!r} != SERVICE_MANAGED")
+        params = {p["ParameterKey"]: p["ParameterValue"] for p in d.get("Parameters", [])}
+        for p in ms.get("parameters", []):
+            if p["literal"] and params.get(p["name"]) != p["value"]:
+                errs.append(f"stack set {name!r}: parameter {p['name']} = {params.get(p['name'])!r} != model {p['value']!r}")
+        regions = {r["region"] for r in ms.get("regions", [])}
+        instances = _pages(cfn, "list_stack_instances", "Summaries", StackSetName=name)
+        got: set[tuple[str, str]] = set()
+        for i in instances:
+            key = key_by_id.get(i["Account"], i["Account"])
+            got.add((key, i["Region"]))
+            if i["Account"] == st.management_id:
+                # AWS never deploys a service-managed stack set to the management account; moto
+                # does when the target is the root (it lists every account under it). Only an
+                # instance there with OU targets is landform's doing.
+                if "root" not in targets:
+                    errs.append(f"stack set {name!r}: an instance in the management account")
+                continue
+            elif account_ou.get(key) in excluded:
+                errs.append(f"stack set {name!r}: an instance in account {key!r} of excluded OU {account_ou.get(key)!r}")
+            elif not any(
+                t == "root" or t == account_ou.get(key) or t == parent.get(account_ou.get(key) or "")
+                for t in targets
+            ) and "root" not in targets:
+                errs.append(f"stack set {name!r}: an instance in account {key!r}, outside the targeted OUs")
+            if i["Region"] not in regions:
+                errs.append(f"stack set {name!r}: an instance in region {i['Region']!r}, not in the model's {sorted(regions)}")
+        for key in sorted(k for k in st.account_ids if near_target(k) and account_ou.get(k) not in excluded):
+            for r in sorted(regions):
+                if (key, r) not in got:
+                    errs.append(f"stack set {name!r}: no instance in account {key!r}, region {r}")
+        if not instances:
+            errs.append(f"stack set {name!r}: no instances at all")
+    return errs
+
+
+def check_baseline(clients: Clients, model: dict[str, Any]) -> list[str]:
+    b = model.get("baseline") or {}
+    sets = b.get("stack_sets", [])
+    errs = _check_stack_sets(
+        clients, model, sets, {t["key"] for t in b.get("targets", [])}, set(b.get("excluded", []))
+    )
+    backup_set = ((model.get("backup") or {}).get("stack_set") or {}).get("name")
+    actual = {s["StackSetName"] for s in _pages(clients.cloudformation, "list_stack_sets", "Summaries", Status="ACTIVE")}
+    for name in sorted(actual - {s["name"] for s in sets} - {backup_set}):
+        errs.append(f"unexpected stack set {name!r} not in the model")
+    return errs
+
+
+def check_backup(clients: Clients, model: dict[str, Any]) -> list[str]:
+    """The central vault in every copy region of the backup account (its own KMS key, the lock
+    when the model has one) and the member-vault stack set on exactly the plans' OUs."""
+    b = model.get("backup") or {}
+    errs = _check_stack_sets(clients, model, [b["stack_set"]], {t["key"] for t in b.get("targets", [])}, set())
+    st = resolve_org(clients, model)
+    aid = st.account_ids.get(b.get("account", ""))
+    if not aid:
+        return errs + [f"backup account {b.get('account')!r} not found"]
+    lock = b.get("vault_lock")
+    for r in b.get("regions", []):
+        bk = as_account(clients, aid, "backup", r["region"])
+        vaults = {v["BackupVaultName"]: v for v in _pages(bk, "list_backup_vaults", "BackupVaultList")}
+        v = vaults.get(b["vault"])
+        if v is None:
+            errs.append(f"central vault {b['vault']!r}: not in account {b['account']!r}, region {r['region']}")
+            continue
+        if not v.get("EncryptionKeyArn"):
+            errs.append(f"central vault {b['vault']!r} in {r['region']}: no KMS key")
+        if lock:
+            d = bk.describe_backup_vault(BackupVaultName=b["vault"])
+            got = (d.get("MinRetentionDays"), d.get("MaxRetentionDays"))
+            want = (lock["min_retention_days"], lock["max_retention_days"])
+            if got != want:
+                errs.append(f"central vault {b['vault']!r} in {r['region']}: lock retention {got} != model {want}")
+    return errs
+
+
+def check_billing(clients: Clients, model: dict[str, Any]) -> list[str]:
+    """Alternate contacts, budgets (limit, linked-account filter, alerts and their addresses)
+    and the delegated administrators the organization and baseline stacks register."""
+    errs: list[str] = []
+    st = resolve_org(clients, model)
+    acct = clients.account
+    for c in model.get("contacts", []):
+        label = f"contact {c['key']!r}"
+        kw = {"AlternateContactType": c["kind"]}
+        if c.get("account"):
+            if c["account"] not in st.account_ids:
+                continue
+            kw["AccountId"] = st.account_ids[c["account"]]
+        try:
+            got = acct.get_alternate_contact(**kw)["AlternateContact"]
+        except Exception as e:
+            errs.append(f"{label}: not found ({e})")
+            continue
+        for field, key in (("name", "Name"), ("title", "Title"), ("email", "EmailAddress"), ("phone", "PhoneNumber")):
+            if got.get(key) != c[field]:
+                errs.append(f"{label}: {key} {got.get(key)!r} != model {c[field]!r}")
+    bud = clients.budgets
+    actual = {b["BudgetName"]: b for b in _pages(bud, "describe_budgets", "Budgets", AccountId=st.management_id)}
+    for mb in model.get("budgets", []):
+        label = f"budget {mb['name']!r}"
+        b = actual.get(mb["name"])
+        if b is None:
+            errs.append(f"{label}: not found")
+            continue
+        limit = b.get("BudgetLimit", {})
+        if float(limit.get("Amount", "nan")) != float(mb["limit"]) or limit.get("Unit") != mb["currency"]:
+            errs.append(f"{label}: limit {limit} != model {mb['limit']} {mb['currency']}")
+        linked = b.get("CostFilters", {}).get("LinkedAccount", [])
+        if linked != [st.account_ids.get(mb["account"])]:
+            errs.append(f"{label}: linked accounts {linked} != [{mb['account']}]")
+        notes = _pages(bud, "describe_notifications_for_budget", "Notifications", AccountId=st.management_id, BudgetName=mb["name"])
+        got = sorted((n["NotificationType"], float(n["Threshold"])) for n in notes)
+        want = sorted([("ACTUAL", float(t)) for t in mb["actual"]] + [("FORECASTED", float(t)) for t in mb["forecast"]])
+        if got != want:
+            errs.append(f"{label}: alerts {got} != model {want}")
+        for n in notes:
+            subs = bud.describe_subscribers_for_notification(AccountId=st.management_id, BudgetName=mb["name"], Notification=n)["Subscribers"]
+            addrs = sorted(x["Address"] for x in subs)
+            if addrs != sorted(mb["emails"]):
+                errs.append(f"{label}: {n['NotificationType']} {n['Threshold']} alerts {addrs} != model {sorted(mb['emails'])}")
+    for name in sorted(set(actual) - {mb["name"] for mb in model.get("budgets", [])}):
+        errs.append(f"unexpected budget {name!r} not in the model")
+    want_admins = [(d["account"], d["service_principal"]) for d in (model.get("organization") or {}).get("delegated_administrators", [])]
+    b = model.get("baseline") or {}
+    if b.get("admin_account"):
+        want_admins.append((b["admin_account"], "member.org.stacksets.cloudformation.amazonaws.com"))
+    for key, principal in want_admins:
+        admins = _pages(clients.organizations, "list_delegated_administrators", "DelegatedAdministrators", ServicePrincipal=principal)
+        if st.account_ids.get(key) not in {a["Id"] for a in admins}:
+            errs.append(f"delegated administrator for {principal}: account {key!r} not registered")
+    return errs
+
+
+def check_organization_stack(clients: Clients, model: dict[str, Any]) -> list[str]:
+    return check_organization(clients, model) + check_billing(clients, model)
 
 
 def _ip_block(cidr: str) -> tuple[int, int]:
@@ -829,8 +1020,7 @@ def check_network(clients: Clients, model: dict[str, Any]) -> list[str]:
             pools_by_domain.setdefault(p["domain"], []).append(p["cidr"])
     for r in net["regions"]:
         region = r["region"]
-        sess = member_session(clients, account_id, region)
-        ec2 = _client(clients, sess, "ec2", region)
+        ec2 = as_account(clients, account_id, "ec2", region)
         tgws = [
             t
             for t in ec2.describe_transit_gateways()["TransitGateways"]
@@ -897,8 +1087,7 @@ def check_dns(clients: Clients, model: dict[str, Any]) -> list[str]:
     if not account_id:
         return [f"DNS account {dns['account']!r} not found in the emulator"]
     home = model["organization"]["home_region"]
-    sess = member_session(clients, account_id, home)
-    r53 = _client(clients, sess, "route53", home)
+    r53 = as_account(clients, account_id, "route53", home)
     zones = _pages(r53, "list_hosted_zones", "HostedZones")
     # Zones by name only: moto 5.2.5 marks a zone private only when CreateHostedZone sends
     # HostedZoneConfig.PrivateZone, which the provider does not (AWS infers it from the VPC), so
@@ -962,8 +1151,10 @@ def check_bootstrap(clients: Clients, model: dict[str, Any]) -> list[str]:
 
 CHECKS: dict[str, Callable[[Clients, dict[str, Any]], list[str]]] = {
     "bootstrap": check_bootstrap,
-    "organization": check_organization,
+    "organization": check_organization_stack,
     "identity-center": check_identity_center,
+    "baseline": check_baseline,
+    "backup": check_backup,
     "network": check_network,
     "dns": check_dns,
 }
@@ -1018,7 +1209,7 @@ def run(
                 break
             log(
                 f"[{stack}] applied {res.added} resources in {res.apply_s:.1f} s "
-                f"(init {res.init_s:.1f} s), re-plan clean ({res.plan_s:.1f} s)"
+                f"(init {res.init_s:.1f} s), re-plan clean ({res.plan_s:.1f} s, {res.plan_calls} API calls)"
             )
         clients = Clients(endpoint, region)
         for res in report.stacks:
