@@ -183,7 +183,9 @@ pub fn run_oracle_on(
         .arg(stacks.join(","))
         .arg("--model")
         .arg(f.join(model))
-        .args(["--timeout", "1200"])
+        // A hang guard, not a speed limit: the smb apply (nine stacks) took 20 minutes on the
+        // shared 2-core machine with a second apply running.
+        .args(["--timeout", "2400"])
         .output()
         .expect("run the oracle harness");
     let text = format!(
