@@ -142,7 +142,19 @@ impl CiFiles {
 impl Generated {
     fn new(paths: &Paths, loaded: Loaded, options: RunOptions) -> Result<Generated, Error> {
         let output = crate::generate_with(&loaded, paths.templates.as_deref(), options)?;
+        let t = std::time::Instant::now();
         let plan = write::plan(&paths.out, &output.tree)?;
+        crate::output::stage(
+            "plan",
+            t,
+            format_args!(
+                "{} added, {} changed, {} removed, {} unchanged",
+                plan.added.len(),
+                plan.changed.len(),
+                plan.removed.len(),
+                plan.unchanged
+            ),
+        );
         let refused = crate::gate::check_dir(&paths.out, &output.tree, &output.model.lock)
             .err()
             .unwrap_or_default();
@@ -237,7 +249,23 @@ fn open_for_reading(paths: &Paths) -> Result<RunLock, Error> {
 
 /// Loads a blueprint (and its lock) from disk.
 pub fn load(path: &Path) -> Result<Loaded, Error> {
-    load::load_file(path).map_err(Error::Input)
+    let t = std::time::Instant::now();
+    let loaded = load::load_file(path).map_err(Error::Input)?;
+    crate::output::stage(
+        "load",
+        t,
+        format_args!(
+            "{} bytes, {} referenced files, lock {}",
+            loaded.source.text.len(),
+            loaded.files.len(),
+            if loaded.lock.is_some() {
+                "read"
+            } else {
+                "absent"
+            }
+        ),
+    );
+    Ok(loaded)
 }
 
 impl Session {
@@ -329,7 +357,18 @@ impl Session {
             }
             txn.put(1, rel, *content);
         }
+        let t = std::time::Instant::now();
         txn.commit().map_err(Error::Write)?;
+        crate::output::stage(
+            "write",
+            t,
+            format_args!(
+                "{} files written, {} removed{}",
+                self.plan.added.len() + self.plan.changed.len(),
+                self.plan.removed.len(),
+                if lock_written { ", lock written" } else { "" }
+            ),
+        );
         Ok(Committed { lock_written })
     }
 }

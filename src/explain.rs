@@ -8,8 +8,12 @@
 //! permission set. Renderings: Markdown (the default), compact text (one line per fact, for
 //! snapshots and terminals) and JSON.
 //!
-//! A new section (baseline settings, budgets) is a field of [`Explanation`] filled in
-//! [`explain`] and a few lines in each renderer; `sections_to_come` marks the place.
+//! Beyond the organization policies it shows what the baseline sections give the target: the
+//! baseline stack sets that reach it (and through which OU target) or why none does, the
+//! organization policies and features the baseline sets, its backup plans with the member vault
+//! and the central vault copies go to, its alternate contacts and its budget, each with the
+//! blueprint key it comes from. A new section is a field of [`Explanation`] filled in
+//! [`explain`] and a few lines in each renderer.
 
 use serde::Serialize;
 use serde_json::Value;
@@ -65,6 +69,18 @@ pub struct Explanation {
     pub effective: Vec<EffectivePolicy>,
     /// Who can sign in (accounts only; empty without Identity Center).
     pub access: Vec<Access>,
+    /// What `baseline:` gives it; None without `baseline:`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineInForce>,
+    /// Its backup plans, vaults and where copies go; None when no backup reaches it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backup: Option<BackupInForce>,
+    /// Alternate contacts (accounts only; empty without `contacts:`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub contacts: Vec<ContactInForce>,
+    /// Monthly budgets (accounts only; empty without `budgets:`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub budgets: Vec<BudgetInForce>,
     /// Problems in the effective policies (the validator reports them too).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub problems: Vec<String>,
@@ -117,6 +133,97 @@ pub struct Access {
     pub principal: String,
     pub permission_set: String,
     pub session: String,
+}
+
+/// What the baseline gives a target.
+#[derive(Debug, Clone, Serialize)]
+pub struct BaselineInForce {
+    /// The stack set targets whose subtree holds it (`root` or `ou:<key>`): one for an account
+    /// or OU that the stack sets reach, none for one they do not, every target for the root.
+    pub via: Vec<String>,
+    /// Why the stack sets do not reach it (excluded, or outside every targeted OU).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_reached: Option<String>,
+    /// The stack sets whose instances run in it (empty when not reached).
+    pub stack_sets: Vec<StackSetInForce>,
+    /// Who manages the stack sets: `management account` or the delegated admin's key.
+    pub administered_by: String,
+    /// The baseline's organization policies in force on it (the EC2 declarative policy).
+    pub policies: Vec<InForce>,
+    /// Centralized root access management (`aws_iam_organizations_features`): organization
+    /// wide, so every member account, excluded OUs included.
+    pub root_access_management: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StackSetInForce {
+    /// The stack set's name in AWS.
+    pub name: String,
+    pub description: String,
+    /// The regions its instances run in.
+    pub regions: Vec<String>,
+}
+
+/// Backup for a target: the plans in force, the member vault, where copies go.
+#[derive(Debug, Clone, Serialize)]
+pub struct BackupInForce {
+    /// The backup policies in force (their plans are the effective backup policy).
+    pub plans: Vec<InForce>,
+    /// The vault and role the backup stack's stack set creates in it; None when the stack set
+    /// does not reach it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member_vault: Option<MemberVault>,
+    /// The account holding the central vaults copies go to.
+    pub central_account: String,
+    pub central_vault: String,
+    /// The central vaults' regions.
+    pub central_regions: Vec<String>,
+    /// `governance, 7-3650 days`; None without a vault lock.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vault_lock: Option<String>,
+    /// It is the backup account: the central vaults live in it.
+    pub holds_central_vaults: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MemberVault {
+    pub vault: String,
+    /// The AWS Backup service role (path and name).
+    pub role: String,
+    pub stack_set: String,
+    /// The stack set target that reaches it: `ou:<key>`.
+    pub via: String,
+    pub regions: Vec<String>,
+}
+
+/// One alternate contact set on an account.
+#[derive(Debug, Clone, Serialize)]
+pub struct ContactInForce {
+    /// `BILLING`, `OPERATIONS` or `SECURITY`.
+    pub kind: String,
+    pub name: String,
+    pub title: String,
+    pub email: String,
+    pub phone: String,
+    /// The blueprint key it comes from.
+    pub defined_at: String,
+}
+
+/// One monthly budget of an account.
+#[derive(Debug, Clone, Serialize)]
+pub struct BudgetInForce {
+    pub name: String,
+    /// The monthly limit (`5000`).
+    pub amount: String,
+    pub currency: String,
+    /// Percentages of the limit that alert on actual spend.
+    pub actual: Vec<u32>,
+    /// Percentages of the limit that alert on forecast spend.
+    pub forecast: Vec<u32>,
+    /// Where the alerts go.
+    pub notify: Vec<String>,
+    /// The blueprint key the limit comes from.
+    pub defined_at: String,
 }
 
 fn attached(t: &Target) -> String {
@@ -197,6 +304,134 @@ fn regions(model: &Model, scps: &[(&Policy, Target)]) -> Regions {
 fn session(iso: &str) -> String {
     // `PT1H30M` → `1h30m`.
     iso.trim_start_matches("PT").to_ascii_lowercase()
+}
+
+/// `root` or `ou:<key>`, for a stack set target key.
+fn target_name(key: &str) -> String {
+    if key == "root" {
+        "root".to_string()
+    } else {
+        format!("ou:{key}")
+    }
+}
+
+/// The stack set target (root or OU key) whose subtree holds `target`, if any.
+fn reached_by<'a>(chain: &[Target], targets: impl Iterator<Item = &'a str>) -> Option<String> {
+    let keys: Vec<&str> = targets.collect();
+    chain.iter().find_map(|level| match level {
+        Target::Root if keys.contains(&"root") => Some("root".to_string()),
+        Target::Ou(k) if keys.contains(&k.as_str()) => Some(format!("ou:{k}")),
+        _ => None,
+    })
+}
+
+fn baseline(model: &Model, target: &Target, chain: &[Target]) -> Option<BaselineInForce> {
+    let b = model.baseline.as_ref()?;
+    let target_keys = || b.targets.iter().map(|t| t.key.as_str());
+    let (via, not_reached) = match target {
+        Target::Root => (target_keys().map(target_name).collect(), None),
+        _ => match reached_by(chain, target_keys()) {
+            Some(v) => (vec![v], None),
+            None => {
+                let excluded_by = chain.iter().find_map(|l| match l {
+                    Target::Ou(k) if b.excluded.contains(k) => Some(k.clone()),
+                    _ => None,
+                });
+                let why = match excluded_by {
+                    Some(k) => format!("excluded (`baseline.exclude` holds OU `{k}`)"),
+                    None => "outside every OU the stack sets target".to_string(),
+                };
+                (Vec::new(), Some(why))
+            }
+        },
+    };
+    let stack_sets = if via.is_empty() {
+        Vec::new()
+    } else {
+        b.stack_sets
+            .iter()
+            .map(|s| StackSetInForce {
+                name: s.name.clone(),
+                description: s.description.clone(),
+                regions: s.regions.iter().map(|r| r.region.clone()).collect(),
+            })
+            .collect()
+    };
+    let policies = PolicyType::ALL
+        .into_iter()
+        .flat_map(|kind| effective::in_force(model, kind, target))
+        .filter(|(p, _)| p.origin.starts_with("baseline."))
+        .map(|(p, l)| in_force(p, &l))
+        .collect();
+    Some(BaselineInForce {
+        via,
+        not_reached,
+        stack_sets,
+        administered_by: match &b.admin_account {
+            Some(a) => format!("account `{a}` (delegated StackSets administrator)"),
+            None => "the management account".to_string(),
+        },
+        policies,
+        root_access_management: b.root_access_management,
+    })
+}
+
+fn backup(model: &Model, target: &Target, chain: &[Target]) -> Option<BackupInForce> {
+    let b = model.backup.as_ref()?;
+    let plans: Vec<InForce> = effective::in_force(model, PolicyType::Backup, target)
+        .iter()
+        .map(|(p, l)| in_force(p, l))
+        .collect();
+    let param = |name: &str| -> &str {
+        b.stack_set
+            .parameters
+            .iter()
+            .find(|p| p.name == name)
+            .map_or("", |p| p.value.as_str())
+    };
+    let member_vault =
+        reached_by(chain, b.targets.iter().map(|t| t.key.as_str())).map(|via| MemberVault {
+            vault: b.vault.clone(),
+            role: format!("{}{}", param("RolePath"), param("RoleName"))
+                .trim_start_matches('/')
+                .to_string(),
+            stack_set: b.stack_set.name.clone(),
+            via,
+            regions: b
+                .stack_set
+                .regions
+                .iter()
+                .map(|r| r.region.clone())
+                .collect(),
+        });
+    let holds_central_vaults = *target == Target::Account(b.account.clone());
+    if plans.is_empty() && member_vault.is_none() && !holds_central_vaults {
+        return None;
+    }
+    Some(BackupInForce {
+        plans,
+        member_vault,
+        central_account: b.account.clone(),
+        central_vault: b.vault.clone(),
+        central_regions: b.regions.iter().map(|r| r.region.clone()).collect(),
+        vault_lock: b.vault_lock.as_ref().map(|l| {
+            format!(
+                "{}, {}-{} days",
+                match l.mode {
+                    crate::blueprint::LockMode::Governance => "governance",
+                    crate::blueprint::LockMode::Compliance => "compliance",
+                },
+                l.min_retention_days,
+                l.max_retention_days
+            )
+        }),
+        holds_central_vaults,
+    })
+}
+
+/// The monthly limit without the API's `.0`.
+fn amount(limit: &str) -> String {
+    limit.strip_suffix(".0").unwrap_or(limit).to_string()
 }
 
 /// What is in force on `target`.
@@ -300,7 +535,42 @@ pub fn explain(model: &Model, target: &Target) -> Explanation {
             });
         }
     }
+    let account = match target {
+        Target::Account(k) => Some(k.as_str()),
+        _ => None,
+    };
+    let contacts = model
+        .contacts
+        .iter()
+        .filter(|c| account.is_some() && c.account.as_deref() == account)
+        .map(|c| ContactInForce {
+            kind: c.kind.clone(),
+            name: c.name.clone(),
+            title: c.title.clone(),
+            email: c.email.clone(),
+            phone: c.phone.clone(),
+            defined_at: c.defined_at.clone(),
+        })
+        .collect();
+    let budgets = model
+        .budgets
+        .iter()
+        .filter(|b| Some(b.account.as_str()) == account)
+        .map(|b| BudgetInForce {
+            name: b.name.clone(),
+            amount: amount(&b.limit),
+            currency: b.currency.clone(),
+            actual: b.actual.clone(),
+            forecast: b.forecast.clone(),
+            notify: b.emails.clone(),
+            defined_at: b.defined_at.clone(),
+        })
+        .collect();
     Explanation {
+        baseline: baseline(model, target, &chain),
+        backup: backup(model, target, &chain),
+        contacts,
+        budgets,
         kind,
         key,
         name,
@@ -320,6 +590,26 @@ fn describe_level(attached: &str) -> String {
         Some(("ou", k)) => format!("OU `{k}`"),
         Some(("account", k)) => format!("account `{k}`"),
         _ => "the root".to_string(),
+    }
+}
+
+/// `80%, 100% of actual and 100% of forecast spend`.
+fn alerts(actual: &[u32], forecast: &[u32]) -> String {
+    let pct = |l: &[u32]| {
+        l.iter()
+            .map(|p| format!("{p}%"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match (actual.is_empty(), forecast.is_empty()) {
+        (true, true) => "none".to_string(),
+        (false, true) => format!("{} of actual spend", pct(actual)),
+        (true, false) => format!("{} of forecast spend", pct(forecast)),
+        (false, false) => format!(
+            "{} of actual and {} of forecast spend",
+            pct(actual),
+            pct(forecast)
+        ),
     }
 }
 
@@ -435,7 +725,44 @@ impl Explanation {
                 out.push('\n');
             }
         }
-        // sections_to_come: baseline settings and budgets go here once the blueprint has them.
+        self.markdown_baseline(&mut out);
+        self.markdown_backup(&mut out);
+        if !self.contacts.is_empty() {
+            out.push_str("## Alternate contacts\n\n");
+            out.push_str("| contact | name | title | email | phone | set by |\n");
+            out.push_str("|---|---|---|---|---|---|\n");
+            for c in &self.contacts {
+                out.push_str(&format!(
+                    "| {} | {} | {} | {} | {} | `{}` |\n",
+                    c.kind.to_lowercase(),
+                    md(&c.name),
+                    md(&c.title),
+                    md(&c.email),
+                    md(&c.phone),
+                    md(&c.defined_at)
+                ));
+            }
+            out.push('\n');
+        }
+        if !self.budgets.is_empty() {
+            out.push_str("## Budget\n\n");
+            for b in &self.budgets {
+                out.push_str(&format!(
+                    "- {}: {} {} a month (`{}`); alerts at {} to {}\n",
+                    md(&b.name),
+                    b.amount,
+                    md(&b.currency),
+                    md(&b.defined_at),
+                    alerts(&b.actual, &b.forecast),
+                    b.notify
+                        .iter()
+                        .map(|e| md(e))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+            out.push('\n');
+        }
         if !self.problems.is_empty() {
             out.push_str("## Problems\n\n");
             for p in &self.problems {
@@ -446,6 +773,108 @@ impl Explanation {
         out.truncate(out.trim_end().len());
         out.push('\n');
         out
+    }
+
+    fn markdown_baseline(&self, out: &mut String) {
+        let Some(b) = &self.baseline else {
+            return;
+        };
+        out.push_str("## Baseline\n\n");
+        let whom = if self.kind == "account" {
+            "this account"
+        } else {
+            "the member accounts below it"
+        };
+        if let Some(why) = &b.not_reached {
+            out.push_str(&format!("- Stack sets: none reach {whom}: {}\n", md(why)));
+        } else if b.stack_sets.is_empty() {
+            out.push_str("- Stack sets: none (every baseline item that uses one is off)\n");
+        } else {
+            let via: Vec<String> = b.via.iter().map(|v| describe_level(v)).collect();
+            out.push_str(&format!(
+                "- Stack sets, administered by {}, deployed to {} (new accounts included; \
+                 never to the management account):\n",
+                md(&b.administered_by),
+                via.join(", ")
+            ));
+            for st in &b.stack_sets {
+                out.push_str(&format!(
+                    "  - `{}` in {}: {}\n",
+                    st.name,
+                    st.regions.join(", "),
+                    md(&st.description)
+                ));
+            }
+        }
+        for p in &b.policies {
+            out.push_str(&format!(
+                "- Organization policy `{}` (attached to {}): {}\n",
+                md(&p.policy),
+                describe_level(&p.attached),
+                md(&p.description)
+            ));
+        }
+        out.push_str(&format!(
+            "- Centralized root access management: {}\n\n",
+            if b.root_access_management {
+                "on, organization-wide (member accounts have no root credentials; \
+                 root tasks run from the management account)"
+            } else {
+                "off"
+            }
+        ));
+    }
+
+    fn markdown_backup(&self, out: &mut String) {
+        let Some(b) = &self.backup else {
+            return;
+        };
+        out.push_str("## Backup\n\n");
+        if b.plans.is_empty() {
+            out.push_str("- Plans: none\n");
+        }
+        for p in &b.plans {
+            out.push_str(&format!(
+                "- Plan `{}` (attached to {}): {}\n",
+                md(&p.policy),
+                describe_level(&p.attached),
+                md(&p.description)
+            ));
+        }
+        if let Some(v) = &b.member_vault {
+            out.push_str(&format!(
+                "- Vault {} and role {} in {}, from the stack set `{}` deployed to {}\n",
+                md(&v.vault),
+                md(&v.role),
+                v.regions.join(", "),
+                v.stack_set,
+                describe_level(&v.via)
+            ));
+        } else if !b.plans.is_empty() {
+            out.push_str(
+                "- No stack set gives it the vault and role the plans use: create them in it\n",
+            );
+        }
+        let lock = b
+            .vault_lock
+            .as_ref()
+            .map(|l| format!(" (vault lock: {l})"))
+            .unwrap_or_default();
+        if b.holds_central_vaults {
+            out.push_str(&format!(
+                "- Holds the central vault {} in {}{lock}: the copies of every plan go here\n",
+                md(&b.central_vault),
+                b.central_regions.join(", ")
+            ));
+        } else {
+            out.push_str(&format!(
+                "- Copies go to the vault {} of account `{}` in {}{lock}\n",
+                md(&b.central_vault),
+                b.central_account,
+                b.central_regions.join(", ")
+            ));
+        }
+        out.push('\n');
     }
 
     /// A compact report: one line per fact.
@@ -497,6 +926,105 @@ impl Explanation {
                 }
             ));
         }
+        if let Some(b) = &self.baseline {
+            let reach = match &b.not_reached {
+                Some(why) => format!("not reached, {why}"),
+                None => format!(
+                    "via {}: {}",
+                    b.via.join(", "),
+                    if b.stack_sets.is_empty() {
+                        "-".to_string()
+                    } else {
+                        b.stack_sets
+                            .iter()
+                            .map(|s| s.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    }
+                ),
+            };
+            let policies: String = b
+                .policies
+                .iter()
+                .map(|p| format!("; {}@{}", p.policy, p.attached))
+                .collect();
+            out.push_str(&format!(
+                "  baseline: {reach}{policies}; root access management: {}\n",
+                if b.root_access_management {
+                    "on"
+                } else {
+                    "off"
+                }
+            ));
+        }
+        if let Some(b) = &self.backup {
+            let plans = b
+                .plans
+                .iter()
+                .map(|p| format!("{}@{}", p.policy, p.attached))
+                .collect::<Vec<_>>();
+            let mut line = format!(
+                "  backup: plans {}",
+                if plans.is_empty() {
+                    "-".to_string()
+                } else {
+                    plans.join(", ")
+                }
+            );
+            match &b.member_vault {
+                Some(v) => line.push_str(&format!(
+                    "; vault {} + role {} via {}",
+                    v.vault, v.role, v.via
+                )),
+                None => line.push_str("; no member vault"),
+            }
+            if b.holds_central_vaults {
+                line.push_str(&format!(
+                    "; holds the central vault {} in {}",
+                    b.central_vault,
+                    b.central_regions.join(", ")
+                ));
+            } else {
+                line.push_str(&format!(
+                    "; copies to {}/{} in {}",
+                    b.central_account,
+                    b.central_vault,
+                    b.central_regions.join(", ")
+                ));
+            }
+            if let Some(l) = &b.vault_lock {
+                line.push_str(&format!(" (lock {l})"));
+            }
+            out.push_str(&line);
+            out.push('\n');
+        }
+        if !self.contacts.is_empty() {
+            let contacts: Vec<String> = self
+                .contacts
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{}={} <{}> ({})",
+                        c.kind.to_lowercase(),
+                        c.name,
+                        c.email,
+                        c.defined_at
+                    )
+                })
+                .collect();
+            out.push_str(&format!("  contacts: {}\n", contacts.join(", ")));
+        }
+        for b in &self.budgets {
+            out.push_str(&format!(
+                "  budget: {} {} {}/month ({}); alerts {}; to {}\n",
+                b.name,
+                b.amount,
+                b.currency,
+                b.defined_at,
+                alerts(&b.actual, &b.forecast),
+                b.notify.join(", ")
+            ));
+        }
         for p in &self.problems {
             out.push_str(&format!("  problem: {p}\n"));
         }
@@ -515,8 +1043,37 @@ pub struct OuSummary {
     /// `Root`, or the OU path (`Workloads/Prod`).
     pub ou: String,
     pub accounts: usize,
-    /// `type: name, name` per policy type with any policy.
+    /// `type: name, name` per policy type with any policy, then `stack sets: name, name` for
+    /// the baseline and backup stack sets whose instances reach its accounts.
     pub policies: Vec<String>,
+}
+
+/// The README's `stack sets:` line for an OU (or the root): the baseline and backup stack sets
+/// whose instances reach its accounts, or why the baseline's do not.
+fn stack_sets_line(model: &Model, t: &Target, chain: &[Target], accounts: usize) -> Option<String> {
+    let mut names: Vec<&str> = Vec::new();
+    let mut excluded = false;
+    if let Some(b) = &model.baseline {
+        if reached_by(chain, b.targets.iter().map(|x| x.key.as_str())).is_some() {
+            names.extend(b.stack_sets.iter().map(|s| s.name.as_str()));
+        } else if matches!(t, Target::Ou(k) if b.excluded.contains(k)) {
+            excluded = true;
+        }
+    }
+    if let Some(b) = &model.backup
+        && reached_by(chain, b.targets.iter().map(|x| x.key.as_str())).is_some()
+    {
+        names.push(b.stack_set.name.as_str());
+    }
+    if !names.is_empty() {
+        Some(format!("stack sets: {}", names.join(", ")))
+    } else if excluded {
+        Some("stack sets: none (excluded from the baseline)".to_string())
+    } else if model.baseline.is_some() && accounts > 0 {
+        Some("stack sets: none".to_string())
+    } else {
+        None
+    }
 }
 
 /// One line per OU (root first), for the generated README.
@@ -548,6 +1105,8 @@ pub fn by_ou(model: &Model) -> Vec<OuSummary> {
                 Target::Ou(k) => model.ou(k).map(|o| o.accounts.len()).unwrap_or(0),
                 _ => model.accounts.iter().filter(|a| a.ou.is_none()).count(),
             };
+            let mut policies: Vec<String> = policies;
+            policies.extend(stack_sets_line(model, &t, &chain, accounts));
             OuSummary {
                 ou: if ou.is_empty() {
                     "Root".to_string()

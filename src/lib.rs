@@ -58,17 +58,43 @@ pub fn check(loaded: &Loaded) -> Result<(Model, Vec<Diagnostic>), Vec<Diagnostic
     check_with(loaded, RunOptions::default())
 }
 
+/// `1 diagnostic`, `2 diagnostics`.
+fn diagnostics(n: usize) -> String {
+    format!("{n} diagnostic{}", if n == 1 { "" } else { "s" })
+}
+
 /// [`check`] with the run's options.
 pub fn check_with(
     loaded: &Loaded,
     options: RunOptions,
 ) -> Result<(Model, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let t = std::time::Instant::now();
     let mut diags = validate::blueprint(loaded);
+    output::stage("validate", t, format_args!("{}", diagnostics(diags.len())));
     if diags.iter().any(Diagnostic::is_error) {
         return Err(diags);
     }
+    let t = std::time::Instant::now();
     let model = expand::expand(loaded, options);
+    output::stage(
+        "expand",
+        t,
+        format_args!(
+            "{} accounts, {} OUs, {} policies, {} stacks",
+            model.accounts.len(),
+            model.ous.len(),
+            model.policies.len(),
+            model.stack_order.len()
+        ),
+    );
+    let t = std::time::Instant::now();
+    let before = diags.len();
     diags.extend(validate::model(loaded, &model));
+    output::stage(
+        "check model",
+        t,
+        format_args!("{}", diagnostics(diags.len() - before)),
+    );
     if diags.iter().any(Diagnostic::is_error) {
         diags.sort_by_key(|d| d.severity);
         return Err(diags);
@@ -90,8 +116,20 @@ pub fn generate_with(
     let (model, mut warnings) = check_with(loaded, options).map_err(Error::Input)?;
     let renderer = Renderer::new(templates).map_err(Error::Template)?;
     warnings.extend(renderer.warnings().iter().cloned());
+    let t = std::time::Instant::now();
     let tree = renderer.render(&model).map_err(Error::Template)?;
+    output::stage(
+        "render",
+        t,
+        format_args!(
+            "{} files, {} bytes",
+            tree.len(),
+            tree.values().map(String::len).sum::<usize>()
+        ),
+    );
+    let t = std::time::Instant::now();
     verify::verify(&tree).map_err(Error::Verify)?;
+    output::stage("verify", t, format_args!("{} files", tree.len()));
     Ok(Output {
         model,
         tree,

@@ -13,7 +13,187 @@
 
 use std::borrow::Cow;
 use std::fmt;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+static QUIET: AtomicBool = AtomicBool::new(false);
+static VERBOSE: AtomicBool = AtomicBool::new(false);
+static COLOUR_OUT: AtomicBool = AtomicBool::new(false);
+static COLOUR_ERR: AtomicBool = AtomicBool::new(false);
+
+/// `--color`: when to colour errors, warnings and diffs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ColourChoice {
+    /// On a terminal, unless `NO_COLOR` is set to something non-empty.
+    #[default]
+    Auto,
+    /// Always, even into a pipe or file, and even with `NO_COLOR` (the flag is the more
+    /// specific request).
+    Always,
+    Never,
+}
+
+/// Whether to colour a stream: `always` and `never` say so; `auto` colours a terminal when
+/// `NO_COLOR` is unset or empty (<https://no-color.org>).
+pub fn use_colour(
+    choice: ColourChoice,
+    terminal: bool,
+    no_color: Option<&std::ffi::OsStr>,
+) -> bool {
+    match choice {
+        ColourChoice::Always => true,
+        ColourChoice::Never => false,
+        ColourChoice::Auto => terminal && no_color.is_none_or(|v| v.is_empty()),
+    }
+}
+
+/// Sets the run's output options (once, from the global flags): `quiet` prints only errors
+/// (and the document a command exists to print); `verbose` adds per-stage timings and counts
+/// on stderr.
+pub fn configure(quiet: bool, verbose: bool, colour: ColourChoice) {
+    QUIET.store(quiet, Ordering::Relaxed);
+    VERBOSE.store(verbose && !quiet, Ordering::Relaxed);
+    let no_color = std::env::var_os("NO_COLOR");
+    let out = use_colour(colour, std::io::stdout().is_terminal(), no_color.as_deref());
+    let err = use_colour(colour, std::io::stderr().is_terminal(), no_color.as_deref());
+    COLOUR_OUT.store(out, Ordering::Relaxed);
+    COLOUR_ERR.store(err, Ordering::Relaxed);
+}
+
+/// `-q`: status lines and warnings are not printed.
+pub fn quiet() -> bool {
+    QUIET.load(Ordering::Relaxed)
+}
+
+/// `-v`: per-stage timings and counts go to stderr.
+pub fn verbose() -> bool {
+    VERBOSE.load(Ordering::Relaxed)
+}
+
+/// With `-v`, one line on stderr: `landform: <stage> <ms> ms (<detail>)`.
+pub fn stage(name: &str, started: Instant, detail: fmt::Arguments<'_>) {
+    if verbose() {
+        let ms = started.elapsed().as_secs_f64() * 1000.0;
+        write(
+            Stream::Err,
+            format_args!("landform: {name} {ms:.1} ms ({detail})\n"),
+        );
+    }
+}
+
+/// What a painted text is, for which parts get which colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paint {
+    /// Errors and warnings: the severity word, the `-->` location, the gutter, the carets and
+    /// `= help`.
+    Diagnostics,
+    /// A unified diff: headers, hunks, added and removed lines.
+    Diff,
+}
+
+const RESET: &str = "\x1b[0m";
+const RED: &str = "\x1b[1;31m";
+const YELLOW: &str = "\x1b[1;33m";
+const BLUE: &str = "\x1b[1;34m";
+const CYAN: &str = "\x1b[36m";
+const GREEN: &str = "\x1b[32m";
+const PLAIN_RED: &str = "\x1b[31m";
+const BOLD: &str = "\x1b[1m";
+
+/// `text` (already escaped by [`printable`], so it holds no escape byte of its own) with colour
+/// codes added by line: the only escape sequences in the result are these.
+pub fn paint(text: &str, kind: Paint) -> String {
+    let mut out = String::with_capacity(text.len() + 64);
+    // The caret colour follows the last severity seen.
+    let mut severity = RED;
+    for line in text.split_inclusive('\n') {
+        let (body, nl) = match line.strip_suffix('\n') {
+            Some(b) => (b, "\n"),
+            None => (line, ""),
+        };
+        match kind {
+            Paint::Diff => {
+                let colour = if body.starts_with("+++") || body.starts_with("---") {
+                    Some(BOLD)
+                } else if body.starts_with("@@") {
+                    Some(CYAN)
+                } else if body.starts_with('+') {
+                    Some(GREEN)
+                } else if body.starts_with('-') {
+                    Some(PLAIN_RED)
+                } else {
+                    None
+                };
+                match colour {
+                    Some(c) if !body.is_empty() => out.push_str(&format!("{c}{body}{RESET}")),
+                    _ => out.push_str(body),
+                }
+            }
+            Paint::Diagnostics => out.push_str(&paint_diagnostic_line(body, &mut severity)),
+        }
+        out.push_str(nl);
+    }
+    out
+}
+
+fn paint_diagnostic_line(body: &str, severity: &mut &'static str) -> String {
+    for (word, colour) in [("error", RED), ("warning", YELLOW)] {
+        if let Some(rest) = body.strip_prefix(word)
+            && (rest.starts_with(':') || rest.starts_with('['))
+        {
+            *severity = colour;
+            return format!("{colour}{word}{RESET}{rest}");
+        }
+    }
+    let trimmed = body.trim_start();
+    let indent = &body[..body.len() - trimmed.len()];
+    if let Some(rest) = trimmed.strip_prefix("-->") {
+        return format!("{indent}{BLUE}-->{RESET}{rest}");
+    }
+    if let Some(rest) = trimmed.strip_prefix("= ") {
+        // `= help: ...`, `= note: ...`
+        if let Some((label, tail)) = rest.split_once(':')
+            && label.chars().all(|c| c.is_ascii_lowercase())
+        {
+            return format!("{indent}{BLUE}={RESET} {BOLD}{label}{RESET}:{tail}");
+        }
+        return body.to_string();
+    }
+    // The gutter: `12 | source` or `   | ^^^ label`.
+    if let Some(bar) = body.find('|') {
+        let (num, rest) = body.split_at(bar);
+        if num.chars().all(|c| c.is_ascii_digit() || c == ' ') && !num.is_empty() {
+            let rest = &rest[1..];
+            let is_marker = rest.trim_start().starts_with('^');
+            let rest = if is_marker {
+                let t = rest.trim_start();
+                let pad = &rest[..rest.len() - t.len()];
+                let carets = t.len() - t.trim_start_matches('^').len();
+                format!("{pad}{}{}{RESET}{}", severity, &t[..carets], &t[carets..])
+            } else {
+                rest.to_string()
+            };
+            return format!("{BLUE}{num}|{RESET}{rest}");
+        }
+    }
+    body.to_string()
+}
+
+/// Writes `text` escaped by [`printable`], then painted when colour is on for that stream.
+pub fn write_painted(stream: Stream, text: &str, kind: Paint) {
+    let colour = match stream {
+        Stream::Out => COLOUR_OUT.load(Ordering::Relaxed),
+        Stream::Err => COLOUR_ERR.load(Ordering::Relaxed),
+    };
+    let escaped = printable(text);
+    let text: Cow<'_, str> = if colour {
+        Cow::Owned(paint(&escaped, kind))
+    } else {
+        escaped
+    };
+    write_raw(stream, &text);
+}
 
 /// Whether `c` must not reach a terminal raw: C0 and C1 control characters (escape, carriage
 /// return, backspace, bell, …) except newline and tab, DEL, and the Unicode bidirectional
@@ -60,7 +240,11 @@ pub fn write(stream: Stream, args: fmt::Arguments<'_>) {
         Some(s) => Cow::Borrowed(s),
         None => Cow::Owned(args.to_string()),
     };
-    let text = printable(&text);
+    write_raw(stream, &printable(&text));
+}
+
+/// Writes text that is already safe for a terminal.
+fn write_raw(stream: Stream, text: &str) {
     let _ = match stream {
         Stream::Out => {
             let mut out = std::io::stdout().lock();
@@ -87,6 +271,15 @@ macro_rules! println {
             $crate::output::Stream::Out,
             format_args!("{}\n", format_args!($($arg)*)),
         )
+    };
+}
+
+/// `println!` for status lines (what was written, what is up to date): not printed with `-q`.
+macro_rules! info {
+    ($($arg:tt)*) => {
+        if !$crate::output::quiet() {
+            println!($($arg)*)
+        }
     };
 }
 
@@ -148,6 +341,65 @@ mod tests {
         assert_eq!(printable("é — ü 日本"), "é — ü 日本");
         let once = printable("\u{1b}]0;title\u{7}").into_owned();
         assert_eq!(printable(&once), once);
+    }
+
+    #[test]
+    fn colour_follows_the_flag_then_the_terminal_then_no_color() {
+        use std::ffi::OsStr;
+        let set = Some(OsStr::new("1"));
+        let empty = Some(OsStr::new(""));
+        for terminal in [false, true] {
+            for no_color in [None, set, empty] {
+                assert!(use_colour(ColourChoice::Always, terminal, no_color));
+                assert!(!use_colour(ColourChoice::Never, terminal, no_color));
+            }
+        }
+        assert!(use_colour(ColourChoice::Auto, true, None));
+        // NO_COLOR set to anything non-empty turns auto off; empty counts as unset.
+        assert!(!use_colour(ColourChoice::Auto, true, set));
+        assert!(use_colour(ColourChoice::Auto, true, empty));
+        // Never into a pipe or a file.
+        assert!(!use_colour(ColourChoice::Auto, false, None));
+    }
+
+    #[test]
+    fn paint_colours_only_its_own_parts() {
+        let diag = "warning: w\n  --> f.yaml:1:2\n   |\n 1 | a: b\n   |    ^^ here\n   = help: do x\nplain\n";
+        let painted = paint(diag, Paint::Diagnostics);
+        assert!(
+            painted.starts_with("\x1b[1;33mwarning\x1b[0m: w\n"),
+            "{painted:?}"
+        );
+        assert!(painted.contains("\x1b[1;33m^^\x1b[0m here"), "{painted:?}");
+        assert!(painted.contains("\x1b[1mhelp\x1b[0m: do x"), "{painted:?}");
+        assert!(painted.ends_with("\nplain\n"), "{painted:?}");
+        // Without its codes, the text is unchanged.
+        let stripped: String = painted
+            .split('\x1b')
+            .enumerate()
+            .map(|(i, part)| {
+                if i == 0 {
+                    part
+                } else {
+                    &part[part.find('m').unwrap() + 1..]
+                }
+            })
+            .collect();
+        assert_eq!(stripped, diag);
+        let diff = paint(
+            "--- a/x\n+++ b/x\n@@ -1 +1 @@\n-old\n+new\n same\n",
+            Paint::Diff,
+        );
+        assert_eq!(
+            diff,
+            "\x1b[1m--- a/x\x1b[0m\n\x1b[1m+++ b/x\x1b[0m\n\x1b[36m@@ -1 +1 @@\x1b[0m\n\x1b[31m-old\x1b[0m\n\x1b[32m+new\x1b[0m\n same\n"
+        );
+        // A hostile string is escaped before painting: its escape never survives.
+        let hostile = printable("error: \u{1b}[2J gone");
+        assert_eq!(
+            paint(&hostile, Paint::Diagnostics),
+            "\x1b[1;31merror\x1b[0m: \\u{1b}[2J gone"
+        );
     }
 
     #[test]

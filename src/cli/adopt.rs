@@ -50,9 +50,9 @@ pub fn run(args: Args) -> Result<i32, Error> {
     write(&path, &adopted.blueprint)?;
     write(&lock_path, &adopted.lock.to_text())?;
     for n in &adopted.notes {
-        println!("note: {n}");
+        info!("note: {n}");
     }
-    println!(
+    info!(
         "wrote {} and {}: {} accounts, {} OUs, {} policies to import",
         path.display(),
         lock_path.display(),

@@ -27,6 +27,26 @@ fn unified(path: &str, old: &str, new: &str) -> String {
         .to_string()
 }
 
+/// A unified diff on stdout, coloured when colour is on.
+fn painted(diff: &str) {
+    crate::output::write_painted(crate::output::Stream::Out, diff, crate::output::Paint::Diff);
+}
+
+/// What `generate` would refuse: errors of the run to come, printed even with `-q`.
+fn print_refusals(refusals: &[crate::diagnostic::Diagnostic]) {
+    if refusals.is_empty() {
+        return;
+    }
+    for d in refusals {
+        crate::output::write_painted(
+            crate::output::Stream::Err,
+            &format!("{d}\n"),
+            crate::output::Paint::Diagnostics,
+        );
+    }
+    eprintln!("`landform generate` would refuse this change (see above)");
+}
+
 pub fn run(args: Args) -> Result<i32, Error> {
     let paths = args.run.paths(super::blueprint_path(args.blueprint))?;
     let out = paths.out.clone();
@@ -35,11 +55,11 @@ pub fn run(args: Args) -> Result<i32, Error> {
     super::print_warnings(&output.warnings);
     if !args.run.force {
         for c in &plan.conflicts {
-            eprintln!(
+            super::warn(&format!(
                 "warning: `{}` {}: `landform generate` would refuse to overwrite it (--force \
                  overwrites)",
                 c.path, c.reason
-            );
+            ));
         }
     }
     let model = &output.model;
@@ -109,10 +129,15 @@ pub fn run(args: Args) -> Result<i32, Error> {
         return Ok(if unchanged { 0 } else { 1 });
     }
     if unchanged {
-        println!("no changes: {} is up to date", out.display());
+        info!("no changes: {} is up to date", out.display());
         return Ok(0);
     }
     let refusals = &session.refused;
+    if crate::output::quiet() {
+        // Like `git diff --quiet`: the exit code says it; only errors are printed.
+        print_refusals(refusals);
+        return Ok(1);
+    }
     if summary.is_empty() {
         println!("No change to AWS objects; files change:");
     } else {
@@ -140,18 +165,15 @@ pub fn run(args: Args) -> Result<i32, Error> {
         _ => String::new(),
     };
     for p in plan.added.iter().chain(&plan.changed) {
-        print!("{}", unified(p, &read(p), &output.tree[p]));
+        painted(&unified(p, &read(p), &output.tree[p]));
     }
     for p in &plan.removed {
-        print!("{}", unified(p, &read(p), ""));
+        painted(&unified(p, &read(p), ""));
     }
     if lock_old != lock_new {
-        print!("{}", unified(lock::FILE, &lock_old, &lock_new));
+        painted(&unified(lock::FILE, &lock_old, &lock_new));
     }
-    if !refusals.is_empty() {
-        super::print_warnings(refusals);
-        eprintln!("`landform generate` would refuse this change (see above)");
-    }
+    print_refusals(refusals);
     // Like `git diff --exit-code`: 1 when anything would change.
     Ok(1)
 }

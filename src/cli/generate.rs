@@ -55,7 +55,7 @@ pub fn run(args: Args) -> Result<i32, Error> {
 /// Writes (or checks) one generated session; shared with `init` and `adopt`.
 pub fn generate_into(session: &Session, check: bool, force: bool) -> Result<i32, Error> {
     if let Some(r) = &session.recovered {
-        println!("{}: {r}", session.paths.out.display());
+        info!("{}: {r}", session.paths.out.display());
     }
     let (loaded, output, plan, out) = (
         &session.loaded,
@@ -65,7 +65,7 @@ pub fn generate_into(session: &Session, check: bool, force: bool) -> Result<i32,
     );
     super::print_warnings(&output.warnings);
     for line in pack_report(&output.model, &loaded.blueprint.organization.limits) {
-        println!("{line}");
+        info!("{line}");
     }
     if !session.refused.is_empty() {
         return Err(Error::Input(session.refused.clone()));
@@ -78,7 +78,7 @@ pub fn generate_into(session: &Session, check: bool, force: bool) -> Result<i32,
             } else {
                 "changed"
             };
-            println!("{verb}  {} (beside the blueprint)", lock::FILE);
+            info!("{verb}  {} (beside the blueprint)", lock::FILE);
         }
         let ci_changes = session.ci.as_ref().map_or(0, |ci| {
             let p = &ci.plan;
@@ -88,7 +88,7 @@ pub fn generate_into(session: &Session, check: bool, force: bool) -> Result<i32,
                 ("removed", &p.removed),
             ] {
                 for f in list {
-                    println!(
+                    info!(
                         "{verb:<8} {} (beside the blueprint)",
                         ci.root.join(f).display()
                     );
@@ -97,24 +97,24 @@ pub fn generate_into(session: &Session, check: bool, force: bool) -> Result<i32,
             p.added.len() + p.changed.len() + p.removed.len()
         });
         if !plan.has_changes() && !lock_stale && ci_changes == 0 {
-            println!("{}: up to date ({} files)", out.display(), plan.unchanged);
+            info!("{}: up to date ({} files)", out.display(), plan.unchanged);
             return Ok(0);
         }
         for p in &plan.added {
-            println!("added    {p}");
+            info!("added    {p}");
         }
         for p in &plan.changed {
-            println!("changed  {p}");
+            info!("changed  {p}");
         }
         for p in &plan.removed {
-            println!("removed  {p}");
+            info!("removed  {p}");
         }
         let n = plan.added.len()
             + plan.changed.len()
             + plan.removed.len()
             + usize::from(lock_stale)
             + ci_changes;
-        println!(
+        info!(
             "{}: {n} file{} would change; run `landform generate`",
             out.display(),
             if n == 1 { "" } else { "s" }
@@ -131,17 +131,17 @@ pub fn report_written(session: &Session) {
     let (plan, out) = (&session.plan, &session.paths.out);
     if let Some(ci) = &session.ci {
         for f in ci.plan.added.iter().chain(&ci.plan.changed) {
-            println!("{}: written (CI)", ci.root.join(f).display());
+            info!("{}: written (CI)", ci.root.join(f).display());
         }
         for f in &ci.plan.removed {
-            println!("{}: removed (CI)", ci.root.join(f).display());
+            info!("{}: removed (CI)", ci.root.join(f).display());
         }
     }
     print_lock_changes(&session.output.model);
     if session.lock_change != LockChange::Unchanged {
-        println!("{}: updated", session.paths.lock().display());
+        info!("{}: updated", session.paths.lock().display());
     }
-    println!(
+    info!(
         "{}: {} added, {} changed, {} removed, {} unchanged",
         out.display(),
         plan.added.len(),
@@ -178,12 +178,12 @@ fn pack_report(model: &crate::model::Model, limits: &crate::blueprint::Limits) -
 fn print_lock_changes(model: &Model) {
     let plan = &model.lock;
     for m in &plan.new_moves {
-        println!("moved    {} -> {} (renamed in place)", m.from, m.to);
+        info!("moved    {} -> {} (renamed in place)", m.from, m.to);
     }
     for k in &plan.newly_removed {
-        println!("removed  aws_organizations_account.{k} (Terraform forgets it; it stays in AWS)");
+        info!("removed  aws_organizations_account.{k} (Terraform forgets it; it stays in AWS)");
     }
     for k in &plan.closed {
-        println!("closing  aws_organizations_account.{k} (the next apply closes the account)");
+        info!("closing  aws_organizations_account.{k} (the next apply closes the account)");
     }
 }

@@ -99,12 +99,12 @@ pub fn run(args: Args) -> Result<i32, Error> {
         }
     };
     super::print_warnings(&session.output.warnings);
-    println!("wrote {} (preset {})", path.display(), args.preset);
+    info!("wrote {} (preset {})", path.display(), args.preset);
     for name in [super::schema::FILE, ".gitignore"] {
         if kept.contains(&name) {
-            println!("kept {} (it exists already)", dir.join(name).display());
+            info!("kept {} (it exists already)", dir.join(name).display());
         } else {
-            println!("wrote {}", dir.join(name).display());
+            info!("wrote {}", dir.join(name).display());
         }
     }
     super::generate::report_written(&session);

@@ -44,7 +44,7 @@ pub fn run(args: Args) -> Result<i32, Error> {
     let path = super::blueprint_path(args.blueprint);
     let (lock_path, filled) =
         crate::app::update_lock(&path, |lock_path| update(lock_path, &args.from_state))?;
-    println!("{}: {filled} ids from the state", lock_path.display());
+    info!("{}: {filled} ids from the state", lock_path.display());
     Ok(0)
 }
 

@@ -33,6 +33,23 @@ use crate::lock::RunOptions;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Print only errors (and the document a command exists to print: explain, access, diff,
+    /// schema, JSON); no status lines, no warnings
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Also print each stage's time and counts (load, validate, expand, render, plan, write)
+    /// on stderr
+    #[arg(short, long, global = true)]
+    verbose: bool,
+    /// Colour errors, warnings and diffs: `auto` on a terminal unless NO_COLOR is set
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value = "auto",
+        value_name = "WHEN"
+    )]
+    color: crate::output::ColourChoice,
 }
 
 #[derive(Debug, Subcommand)]
@@ -74,6 +91,7 @@ where
             return if e.use_stderr() { 2 } else { 0 };
         }
     };
+    crate::output::configure(cli.quiet, cli.verbose, cli.color);
     let result = match cli.command {
         Command::Init(args) => init::run(args),
         Command::Validate(args) => validate::run(args),
@@ -96,7 +114,11 @@ where
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("{e}");
+            crate::output::write_painted(
+                crate::output::Stream::Err,
+                &format!("{e}\n"),
+                crate::output::Paint::Diagnostics,
+            );
             e.exit_code()
         }
     }
@@ -156,8 +178,20 @@ fn load(path: &Path) -> Result<Loaded, Error> {
     crate::app::load(path)
 }
 
+/// Warnings on stderr (painted when colour is on); none with `-q`.
 fn print_warnings(warnings: &[Diagnostic]) {
     for w in warnings {
-        eprintln!("{w}");
+        warn(&w.to_string());
+    }
+}
+
+/// One warning (a `warning: ...` text) on stderr, painted when colour is on; none with `-q`.
+fn warn(text: &str) {
+    if !crate::output::quiet() {
+        crate::output::write_painted(
+            crate::output::Stream::Err,
+            &format!("{text}\n"),
+            crate::output::Paint::Diagnostics,
+        );
     }
 }

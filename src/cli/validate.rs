@@ -54,7 +54,7 @@ pub fn run(args: Args) -> Result<i32, Error> {
     }
     let (model, warnings) = checked?;
     super::print_warnings(&warnings);
-    println!(
+    info!(
         "{}: ok: {} accounts in {} OUs, {} policies ({} warning{})",
         path.display(),
         model.accounts.len(),

@@ -21,15 +21,22 @@ fn org_contact<'a>(c: &'a Contacts, kind: &str) -> &'a Contact {
     }
 }
 
-fn override_for<'a>(c: &'a Contacts, account: &Account, kind: &str) -> Option<&'a Contact> {
+/// The override of this contact for the account (by account key, then workload), with the key
+/// it is written under.
+fn override_for<'a>(
+    c: &'a Contacts,
+    account: &'a Account,
+    kind: &str,
+) -> Option<(&'a str, &'a Contact)> {
     let keys = [Some(account.key.as_str()), account.workload.as_deref()];
     keys.into_iter().flatten().find_map(|k| {
         let o = c.overrides.get(k)?;
-        match kind {
+        let contact = match kind {
             "billing" => o.billing.as_ref(),
             "operations" => o.operations.as_ref(),
             _ => o.security.as_ref(),
-        }
+        }?;
+        Some((k, contact))
     })
 }
 
@@ -63,7 +70,7 @@ pub fn contacts(bp: &Blueprint, accounts: &[Account]) -> Vec<AlternateContact> {
     for account in targets {
         for (kind, api) in KINDS {
             let specific = account.and_then(|a| override_for(c, a, kind));
-            let r = resolve(bp, c, kind, specific);
+            let r = resolve(bp, c, kind, specific.map(|(_, o)| o));
             let owner = account.map_or("management", |a| a.key.as_str());
             out.push(AlternateContact {
                 key: format!("{owner}__{kind}"),
@@ -73,6 +80,10 @@ pub fn contacts(bp: &Blueprint, accounts: &[Account]) -> Vec<AlternateContact> {
                 title: r.title.unwrap_or_default(),
                 email: r.email.unwrap_or_default(),
                 phone: r.phone.unwrap_or_default(),
+                defined_at: match specific {
+                    Some((k, _)) => format!("contacts.overrides.{k}.{kind}"),
+                    None => format!("contacts.{kind}"),
+                },
             });
         }
     }
@@ -86,16 +97,21 @@ pub fn budgets(bp: &Blueprint, accounts: &[Account]) -> Vec<Budget> {
     accounts
         .iter()
         .map(|a| {
-            let limit = b
+            let (limit, defined_at) = b
                 .accounts
                 .get(&a.key)
+                .map(|l| (*l, format!("budgets.accounts.{}", a.key)))
                 .or_else(|| {
-                    let w = b.workloads.get(a.workload.as_deref()?)?;
-                    w.get(a.environment.as_deref()?)
+                    let (w, e) = (a.workload.as_deref()?, a.environment.as_deref()?);
+                    let l = b.workloads.get(w)?.get(e)?;
+                    Some((*l, format!("budgets.workloads.{w}.{e}")))
                 })
-                .or_else(|| b.environments.get(a.environment.as_deref()?))
-                .copied()
-                .unwrap_or(b.default);
+                .or_else(|| {
+                    let e = a.environment.as_deref()?;
+                    let l = b.environments.get(e)?;
+                    Some((*l, format!("budgets.environments.{e}")))
+                })
+                .unwrap_or((b.default, "budgets.default".to_string()));
             let emails = if b.notify.is_empty() {
                 vec![match &a.owner {
                     Some(o) if o.contains('@') => o.clone(),
@@ -113,6 +129,7 @@ pub fn budgets(bp: &Blueprint, accounts: &[Account]) -> Vec<Budget> {
                 actual: b.actual.clone(),
                 forecast: b.forecast.clone(),
                 emails,
+                defined_at,
             }
         })
         .collect()

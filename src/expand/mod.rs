@@ -454,3 +454,6 @@ fn policies(loaded: &Loaded, accounts: &[Account], ous: &[Ou], pack_all: bool) -
     }
     out
 }
+
+#[cfg(test)]
+mod tests;

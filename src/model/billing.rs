@@ -16,6 +16,9 @@ pub struct AlternateContact {
     pub title: String,
     pub email: String,
     pub phone: String,
+    /// Where the blueprint sets it: `contacts` or `contacts.overrides.<key>` (for explain).
+    #[serde(skip)]
+    pub defined_at: String,
 }
 
 /// `aws_budgets_budget` with a linked-account filter.
@@ -31,6 +34,11 @@ pub struct Budget {
     pub actual: Vec<u32>,
     pub forecast: Vec<u32>,
     pub emails: Vec<String>,
+    /// The blueprint key its limit comes from: `budgets.accounts.<key>`,
+    /// `budgets.workloads.<workload>.<environment>`, `budgets.environments.<environment>` or
+    /// `budgets.default` (for explain).
+    #[serde(skip)]
+    pub defined_at: String,
 }
 
 /// `aws_ce_cost_allocation_tag`.

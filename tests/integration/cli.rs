@@ -191,3 +191,274 @@ fn a_closed_stdout_ends_quietly() {
     // The generate went through although nobody read what it printed.
     assert!(f.exists("terraform/organization/accounts.tf"));
 }
+
+/// The minimal preset with an empty OU (a warning) and, when `bad`, an unknown environment
+/// (an error).
+fn conventions_blueprint(bad: bool) -> String {
+    let mut text = preset("minimal").replace(
+        "  nonprod:   { name: NonProd, parent: workloads }\n",
+        "  nonprod:   { name: NonProd, parent: workloads }\n  parking:   { name: Parking }\n",
+    );
+    if bad {
+        text = text.replace("environments: [dev, prod]", "environments: [dev, prd]");
+    }
+    assert!(text.contains("parking"));
+    text
+}
+
+/// Exit code, stdout and stderr of a run, for a snapshot; per-stage timings (`-v`) are `[T]`.
+fn shown(o: &crate::fixture::Outcome) -> String {
+    let timing = regex_lite_ms(&o.stderr);
+    format!(
+        "exit: {}\n--- stdout\n{}--- stderr\n{}",
+        o.code, o.stdout, timing
+    )
+}
+
+/// Replaces ` 12.3 ms (` by ` [T] ms (` in `-v` stage lines.
+fn regex_lite_ms(text: &str) -> String {
+    text.lines()
+        .map(|l| {
+            if let Some(rest) = l.strip_prefix("landform: ")
+                && let Some(ms) = rest.find(" ms (")
+            {
+                let stage_end = rest[..ms].rfind(' ').unwrap();
+                let number = &rest[stage_end + 1..ms];
+                assert!(number.parse::<f64>().is_ok(), "{l}");
+                format!("landform: {} [T]{}\n", &rest[..stage_end], &rest[ms..])
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn quiet_prints_only_errors() {
+    let f = Fixture::with_blueprint(&conventions_blueprint(false));
+    // Normally: the warning and the status lines.
+    let normal = f.run(&["generate"]);
+    assert_eq!(normal.code, 0, "{}", normal.text());
+    assert!(
+        normal
+            .stderr
+            .contains("warning: OU `parking` has no accounts"),
+        "{}",
+        normal.text()
+    );
+    // -q: nothing at all; `diff -q` prints no diff and exits 1 on changes (`git diff --quiet`).
+    let quiet_validate = f.run(&["validate", "-q"]);
+    let quiet_generate = f.run(&["-q", "generate"]);
+    let quiet_check = f.run(&["generate", "--check", "--quiet"]);
+    f.write(
+        "landform.yaml",
+        &conventions_blueprint(false).replace("app-team", "apps-team"),
+    );
+    let quiet_diff_changes = f.run(&["diff", "-q"]);
+    f.write("landform.yaml", &conventions_blueprint(true));
+    let quiet_error = f.run(&["validate", "-q"]);
+    insta::assert_snapshot!(
+        "quiet",
+        [
+            ("validate -q", &quiet_validate),
+            ("-q generate", &quiet_generate),
+            ("generate --check --quiet", &quiet_check),
+            ("diff -q (a tag changed)", &quiet_diff_changes),
+            ("validate -q (an error)", &quiet_error),
+        ]
+        .iter()
+        .map(|(what, o)| format!("=== landform {what}\n{}", shown(o)))
+        .collect::<String>()
+    );
+    assert_eq!(quiet_validate.code, 0);
+    assert_eq!(quiet_validate.text(), "");
+    assert_eq!(quiet_generate.text(), "");
+    assert_eq!(quiet_check.text(), "");
+    assert_eq!(quiet_diff_changes.code, 1);
+    assert_eq!(quiet_diff_changes.text(), "");
+    assert_eq!(quiet_error.code, 2);
+    assert!(
+        quiet_error.stderr.starts_with("error: workload `app`"),
+        "{}",
+        quiet_error.text()
+    );
+    assert!(
+        !quiet_error.stderr.contains("warning"),
+        "{}",
+        quiet_error.text()
+    );
+    // The document a command exists to print is still printed.
+    f.write("landform.yaml", &conventions_blueprint(false));
+    let explain = f.run(&["explain", "app_prod", "-q", "--format", "text"]);
+    assert_eq!(explain.code, 0);
+    assert!(
+        explain.stdout.starts_with("account app_prod"),
+        "{}",
+        explain.text()
+    );
+    assert_eq!(explain.stderr, "");
+    // -q and -v together are a usage error.
+    assert_eq!(f.run(&["validate", "-q", "-v"]).code, 2);
+}
+
+#[test]
+fn verbose_reports_each_stage_on_stderr() {
+    let f = Fixture::with_blueprint(&conventions_blueprint(false));
+    let first = f.run(&["generate", "-v"]);
+    let again = f.run(&["-v", "generate"]);
+    let explain = f.run(&["explain", "root", "--verbose", "--format", "json"]);
+    insta::assert_snapshot!(
+        "verbose",
+        [
+            ("generate -v (first)", &first),
+            ("-v generate (again)", &again),
+        ]
+        .iter()
+        .map(|(what, o)| format!("=== landform {what}\n{}", shown(o)))
+        .collect::<String>()
+    );
+    assert_eq!(first.code, 0);
+    for stage in [
+        "load",
+        "validate",
+        "expand",
+        "check model",
+        "render",
+        "verify",
+        "plan",
+        "write",
+    ] {
+        assert!(
+            first.stderr.contains(&format!("landform: {stage} ")),
+            "{stage}:\n{}",
+            first.stderr
+        );
+    }
+    // stdout stays the document (valid JSON); the stages go to stderr.
+    assert_eq!(explain.code, 0);
+    serde_json::from_str::<serde_json::Value>(&explain.stdout).expect("json on stdout");
+    assert!(
+        explain.stderr.contains("landform: expand "),
+        "{}",
+        explain.stderr
+    );
+}
+
+#[test]
+fn colour_always_never_and_no_color() {
+    let f = Fixture::with_blueprint(&conventions_blueprint(true));
+    // --color always paints the error (and wins over NO_COLOR, the more general request).
+    let always = f.run_env(
+        &["validate", "--color", "always"],
+        &[("NO_COLOR", Some("1"))],
+    );
+    // Not a terminal: auto never colours, with or without NO_COLOR; never never does.
+    let auto = f.run_env(&["validate"], &[("NO_COLOR", None)]);
+    let no_color = f.run_env(&["validate", "--color", "auto"], &[("NO_COLOR", Some("1"))]);
+    let never = f.run_env(&["validate", "--color", "never"], &[("NO_COLOR", None)]);
+    insta::assert_snapshot!(
+        "colour",
+        [
+            ("validate --color always (NO_COLOR=1)", &always),
+            ("validate (not a terminal)", &auto),
+            ("validate --color auto (NO_COLOR=1)", &no_color),
+            ("validate --color never", &never),
+        ]
+        .iter()
+        .map(|(what, o)| format!(
+            "=== landform {what}\n{}",
+            shown(o).replace('\u{1b}', "<ESC>")
+        ))
+        .collect::<String>()
+    );
+    for o in [&always, &auto, &no_color, &never] {
+        assert_eq!(o.code, 2, "{}", o.text());
+    }
+    assert!(
+        always.stderr.starts_with("\u{1b}[1;31merror\u{1b}[0m: "),
+        "{}",
+        always.stderr
+    );
+    for o in [&auto, &no_color, &never] {
+        assert!(!o.text().contains('\u{1b}'), "{}", o.text());
+        assert!(o.stderr.starts_with("error: "), "{}", o.stderr);
+    }
+    // A warning in yellow; the diff in green and red.
+    let f = Fixture::with_blueprint(&conventions_blueprint(false));
+    let w = f.run(&["generate", "--color", "always"]);
+    assert!(
+        w.stderr
+            .contains("\u{1b}[1;33mwarning\u{1b}[0m: OU `parking` has no accounts"),
+        "{}",
+        w.stderr
+    );
+    f.write(
+        "landform.yaml",
+        &conventions_blueprint(false).replace("app-team", "apps-team"),
+    );
+    let d = f.run(&["diff", "--color", "always"]);
+    assert_eq!(d.code, 1);
+    assert!(d.stdout.contains("\u{1b}[32m+"), "{}", d.stdout);
+    assert!(d.stdout.contains("\u{1b}[31m-"), "{}", d.stdout);
+    let plain = f.run(&["diff"]);
+    assert!(!plain.text().contains('\u{1b}'));
+    // An unknown choice is a usage error.
+    assert_eq!(f.run(&["validate", "--color", "sometimes"]).code, 2);
+}
+
+#[test]
+fn colour_never_lets_a_blueprint_string_carry_its_own_escapes() {
+    // A hostile OU name with a terminal escape, in an error and in a diff, coloured.
+    let hostile = conventions_blueprint(false).replace(
+        "  parking:   { name: Parking }\n",
+        "  parking:   { name: \"Park\\e[2J\\e]0;pwned\\u0007ing\" }\n",
+    );
+    let f = Fixture::with_blueprint(&conventions_blueprint(false));
+    f.run_ok(&["generate"]);
+    f.write("landform.yaml", &hostile);
+    let d = f.run(&["diff", "--color", "always"]);
+    assert_eq!(d.code, 1, "{}", d.text());
+    let e = f.run(&[
+        "explain", "parking", "--color", "always", "--format", "text",
+    ]);
+    let bad = f.run(&["explain", "Park\u{1b}[2J", "--color", "always"]);
+    assert_eq!(bad.code, 2);
+    for o in [&d, &e, &bad] {
+        // Every escape byte in the output starts one of landform's own colour codes.
+        let text = o.text();
+        for (i, _) in text.match_indices('\u{1b}') {
+            let code = &text[i..];
+            assert!(
+                [
+                    "\u{1b}[0m",
+                    "\u{1b}[1;31m",
+                    "\u{1b}[1;33m",
+                    "\u{1b}[1;34m",
+                    "\u{1b}[36m",
+                    "\u{1b}[32m",
+                    "\u{1b}[31m",
+                    "\u{1b}[1m"
+                ]
+                .iter()
+                .any(|c| code.starts_with(c)),
+                "a foreign escape at {i}: {:?}",
+                &code[..code.len().min(20)]
+            );
+        }
+        assert!(!text.contains('\u{7}'), "{text:?}");
+    }
+    // The tree holds it escaped (HCL); the terminal report shows its escapes visibly.
+    assert!(
+        d.stdout
+            .contains("name      = \"Park\\u001b[2J\\u001b]0;pwned\\u0007ing\""),
+        "{}",
+        d.stdout
+    );
+    // (explain's title drops control characters.)
+    assert!(
+        e.stdout.contains("OU parking (Park\\[2J\\]0;pwneding)"),
+        "{}",
+        e.stdout
+    );
+    assert!(bad.stderr.contains("Park\\u{1b}[2J"), "{}", bad.stderr);
+}

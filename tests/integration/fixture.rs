@@ -68,12 +68,23 @@ impl Fixture {
 
     /// Runs the landform binary in the fixture's folder.
     pub fn run(&self, args: &[&str]) -> Outcome {
-        let out = Command::new(env!("CARGO_BIN_EXE_landform"))
-            .args(args)
+        self.run_env(args, &[("NO_COLOR", Some("1"))])
+    }
+
+    /// [`Fixture::run`] with these environment variables set (`Some`) or removed (`None`)
+    /// instead of the default `NO_COLOR=1`.
+    pub fn run_env(&self, args: &[&str], env: &[(&str, Option<&str>)]) -> Outcome {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_landform"));
+        cmd.args(args)
             .current_dir(self.path())
-            .env("NO_COLOR", "1")
-            .output()
-            .expect("run landform");
+            .env_remove("NO_COLOR");
+        for (k, v) in env {
+            match v {
+                Some(v) => cmd.env(k, v),
+                None => cmd.env_remove(k),
+            };
+        }
+        let out = cmd.output().expect("run landform");
         let clean = |b: &[u8]| {
             String::from_utf8_lossy(b).replace(&self.path().display().to_string(), "[TMP]")
         };

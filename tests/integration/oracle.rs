@@ -304,6 +304,28 @@ fn the_whole_guardrail_library_applies_and_matches_the_model() {
     apply_fixture(test, f);
 }
 
+/// The emulator's patches keep AWS's semantics where moto's differ (tests/oracle/patch_check.py):
+/// a repeated CreateAccountAssignment leaves one assignment, as AWS does.
+#[test]
+fn the_emulator_patches_keep_aws_semantics() {
+    let test = "the_emulator_patches_keep_aws_semantics";
+    let Some(py) = available(test) else { return };
+    let check = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/patch_check.py");
+    let out = Command::new(py)
+        .arg(check)
+        .output()
+        .expect("run the patch check");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.status.success() && text.contains("PATCHES: PASS"),
+        "{text}"
+    );
+}
+
 /// Adoption: an organization built in the emulator out of band (OUs, accounts, an SCP and its
 /// attachments) is exported with the README's API calls, adopted, and planned: every object is
 /// imported, nothing is created or destroyed, and after apply the next plan is empty

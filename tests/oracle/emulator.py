@@ -5,6 +5,8 @@ moto 5.2.x lacks (or the provider trips over):
   * SSO Admin: ListTagsForResource, TagResource, UntagResource,
     DescribePermissionSetProvisioningStatus (without them the provider's
     permission-set create hangs until its timeout).
+  * SSO Admin: CreateAccountAssignment appends a second copy of an existing
+    assignment (AWS keeps one); a repeat is answered with the existing one.
   * Account Management: PutAccountName (REST POST /putAccountName), which the
     provider calls to rename an aws_organizations_account in place.
 
@@ -30,6 +32,9 @@ _LOCK = threading.Lock()
 CALLS: dict[str, int] = {}
 # Every request the emulator served (the AWS API calls terraform made), for the reports.
 REQUESTS = [0]
+# CloudFormation resource types moto could not create inside a stack instance (it logs one
+# warning per resource per instance; the reports name each type once instead).
+CFN_UNSUPPORTED: set[str] = set()
 
 
 def _count(op: str) -> None:
@@ -133,6 +138,47 @@ def _patch_ssoadmin() -> None:
         raise ResourceNotFoundException(f"Policy does not exist with ARN: {managed_policy_arn}")
 
     SSOAdminBackend._find_managed_policy = _find_managed_policy  # type: ignore[method-assign]
+
+    # moto bug: CreateAccountAssignment appends a second copy of an assignment that already
+    # exists. In AWS an assignment is identified by (instance, target, permission set,
+    # principal): asking for it again creates nothing, and ListAccountAssignments can never
+    # return it twice. Seen in CI: the provider's create was sent twice for one assignment (an
+    # SDK retry of a request the emulator had already served, under a heavily loaded machine),
+    # and the provider's read then failed with "too many results: wanted 1, got 2". The repeat
+    # is answered with the existing assignment and counted, so a report shows it happened.
+    orig_create_assignment = SSOAdminBackend.create_account_assignment
+
+    def create_account_assignment(
+        self: SSOAdminBackend,
+        instance_arn: str,
+        target_id: str,
+        target_type: str,
+        permission_set_arn: str,
+        principal_type: str,
+        principal_id: str,
+    ) -> dict[str, Any]:
+        for existing in self.account_assignments:
+            if (
+                existing.instance_arn == instance_arn
+                and existing.target_id == target_id
+                and existing.target_type == target_type
+                and existing.permission_set_arn == permission_set_arn
+                and existing.principal_type == principal_type
+                and existing.principal_id == principal_id
+            ):
+                _count("sso-admin:CreateAccountAssignment(already exists)")
+                return existing.to_json(include_creation_date=True, include_request_id=True)
+        return orig_create_assignment(
+            self,
+            instance_arn,
+            target_id,
+            target_type,
+            permission_set_arn,
+            principal_type,
+            principal_id,
+        )
+
+    SSOAdminBackend.create_account_assignment = create_account_assignment  # type: ignore[method-assign]
 
     SSOAdminResponse.list_tags_for_resource = list_tags_for_resource  # type: ignore[attr-defined]
     SSOAdminResponse.tag_resource = tag_resource  # type: ignore[attr-defined]
@@ -412,6 +458,25 @@ def _serialize_requests() -> None:
     DomainDispatcherApplication.__call__ = call
 
 
+def _collect_cfn_gaps() -> None:
+    """moto logs "No Moto CloudFormation support for T" for every resource of every stack
+    instance it cannot create (hundreds of lines for one StackSet), and warns once more while
+    parsing. Collect the types instead; run.py names each once in its report."""
+    import logging
+    import warnings
+
+    class Collect(logging.Filter):
+        def filter(self, record: logging.LogRecord) -> bool:
+            if record.msg == "No Moto CloudFormation support for %s" and record.args:
+                CFN_UNSUPPORTED.add(str(record.args[0]))  # type: ignore[index]
+                return False
+            return True
+
+    # moto's CloudFormation parser logs through the "moto" logger itself.
+    logging.getLogger("moto").addFilter(Collect())
+    warnings.filterwarnings("ignore", message="Tried to parse .* but it's not supported by moto")
+
+
 def apply_patches() -> None:
     global _PATCHED
     with _LOCK:
@@ -426,6 +491,7 @@ def apply_patches() -> None:
         _patch_budgets()
         _serialize_requests()
         _patch_trusted_services()
+        _collect_cfn_gaps()
         _PATCHED = True
 
 

@@ -145,7 +145,9 @@ class StackResult:
     changed: int = 0
     destroyed: int = 0
     plan_clean: bool = False
-    # AWS API calls the emulator served during the re-plan (a no-op plan's cost).
+    # AWS API calls the emulator served during the apply and during the re-plan (a no-op
+    # plan's cost).
+    apply_calls: int = 0
     plan_calls: int = 0
     error: str | None = None
     # Resources left out because the emulator lacks a call they need: address -> the call.
@@ -373,8 +375,10 @@ def apply_stack(
         target_args = [f"-target={t}" for t in targets]
         for addr, why in res.skipped.items():
             log(f"[{stack}] not applied (emulator gap): {addr}: {why}")
+        before = emulator.REQUESTS[0]
         p, (res.added, res.changed, res.destroyed) = tf_apply(workdir, env, deadline, target_args)
         res.apply_s = p.seconds
+        res.apply_calls = emulator.REQUESTS[0] - before
         before = emulator.REQUESTS[0]
         p = tf_plan(workdir, env, deadline, target_args)
         res.plan_s = p.seconds
@@ -1232,6 +1236,12 @@ def run(
                 log(f"[{res.stack}] emulator state matches the model")
         if emulator.CALLS:
             log("patched emulator operations served: " + ", ".join(f"{k}={v}" for k, v in sorted(emulator.CALLS.items())))
+        if emulator.CFN_UNSUPPORTED:
+            log(
+                "emulator gap: moto's CloudFormation cannot create these resource types inside "
+                "stack instances (the stack sets and their instances exist; these resources do not): "
+                + ", ".join(sorted(emulator.CFN_UNSUPPORTED))
+            )
     except Exception as e:
         report.errors.append(f"{type(e).__name__}: {e}")
         log(f"oracle error: {type(e).__name__}: {e}")
