@@ -227,24 +227,21 @@ pub fn plan(out: &Path, tree: &Tree) -> Result<Plan, WriteError> {
         let new_hash = hash(content.as_bytes());
         match contain::read(out, rel)? {
             None => plan.added.push(rel.clone()),
+            Some(disk) if disk == content.as_bytes() => plan.unchanged += 1,
             Some(disk) => {
                 let disk_hash = hash(&disk);
-                if disk_hash == new_hash {
-                    plan.unchanged += 1;
-                } else {
-                    match old.get(rel) {
-                        Some(h) if *h == disk_hash => {}
-                        Some(_) => plan.conflicts.push(Conflict {
-                            path: rel.clone(),
-                            reason: "was edited by hand since landform wrote it",
-                        }),
-                        None => plan.conflicts.push(Conflict {
-                            path: rel.clone(),
-                            reason: "exists but was not written by landform",
-                        }),
-                    }
-                    plan.changed.push(rel.clone());
+                match old.get(rel) {
+                    Some(h) if *h == disk_hash => {}
+                    Some(_) => plan.conflicts.push(Conflict {
+                        path: rel.clone(),
+                        reason: "was edited by hand since landform wrote it",
+                    }),
+                    None => plan.conflicts.push(Conflict {
+                        path: rel.clone(),
+                        reason: "exists but was not written by landform",
+                    }),
                 }
+                plan.changed.push(rel.clone());
             }
         }
         plan.manifest.insert(rel.clone(), new_hash);
