@@ -73,7 +73,7 @@ fn prod_and_nonprod_route_tables_have_no_route_to_each_other() {
         "the preset's network block moved"
     );
     let f = generated(&text);
-    let loaded = landform::load::load_file(&f.join("landform.yaml")).unwrap();
+    let loaded = landform::load_file(&f.join("landform.yaml")).unwrap();
     let (model, _) = landform::check(&loaded).unwrap();
     let net = model.network.as_ref().unwrap();
     let pools = |domain: &str| -> Vec<Cidr> {
@@ -183,8 +183,7 @@ fn egress_sends_the_default_route_through_the_egress_vpc() {
     assert!(egress.contains("Inspection hook"));
     // The egress VPC takes the last /24 of the regional pool, clear of the environment pools.
     let loaded =
-        landform::load::load_str(std::path::Path::new("landform.yaml"), preset("enterprise"))
-            .unwrap();
+        landform::load_str(std::path::Path::new("landform.yaml"), preset("enterprise")).unwrap();
     let (model, _) = landform::check(&loaded).unwrap();
     for r in &model.network.unwrap().regions {
         let e = r.egress.as_ref().unwrap();
@@ -361,7 +360,7 @@ fn network_and_dns_provider_blocks_do_not_grow_with_the_account_count() {
     };
     let small = generated(&synthetic(2));
     let big = generated(&synthetic(250));
-    let loaded = landform::load::load_file(&big.join("landform.yaml")).unwrap();
+    let loaded = landform::load_file(&big.join("landform.yaml")).unwrap();
     let (model, _) = landform::check(&loaded).unwrap();
     assert_eq!(model.accounts.len(), 1002);
     for stack in ["network", "dns"] {

@@ -144,7 +144,7 @@ pub fn available(test: &str) -> Option<PathBuf> {
 
 /// Writes the Model of the fixture's blueprint as JSON, for the harness to check against.
 pub fn write_model(f: &Fixture, blueprint: &str, to: &str) {
-    let loaded = landform::load::load_file(&f.join(blueprint)).expect("load");
+    let loaded = landform::load_file(&f.join(blueprint)).expect("load");
     let (model, _) = landform::check(&loaded).expect("valid blueprint");
     f.write(to, &serde_json::to_string_pretty(&model).unwrap());
 }
