@@ -9,10 +9,12 @@ mod baseline;
 mod budgets;
 mod ci;
 mod contacts;
+mod dns;
 mod environment;
 mod guardrail;
 mod identity_center;
 mod logging;
+mod network;
 mod organization;
 mod ou;
 mod policy;
@@ -28,10 +30,12 @@ pub use baseline::{Baseline, Ec2Attributes, VpcBlockPublicAccess};
 pub use budgets::Budgets;
 pub use ci::{Ci, CiProvider};
 pub use contacts::{Contact, Contacts};
+pub use dns::Dns;
 pub use environment::Environment;
 pub use guardrail::GuardrailUse;
 pub use identity_center::{AccessRule, Group, IdentityCenter, PermissionSet};
 pub use logging::{Logging, StorageClass};
+pub use network::Network;
 pub use organization::{Limits, Organization, ShardBy};
 pub use ou::OrganizationalUnit;
 pub use policy::{CustomPolicy, PolicyType};
@@ -98,6 +102,12 @@ pub struct Blueprint {
     /// Monthly budgets per account; absent: none.
     #[serde(default)]
     pub budgets: Option<Budgets>,
+    /// IPAM, Transit Gateways and egress in the network account; absent: none.
+    #[serde(default)]
+    pub network: Option<Network>,
+    /// Zones and cross-account resolution in the DNS account; absent: none.
+    #[serde(default)]
+    pub dns: Option<Dns>,
     /// Where the stacks keep their state: an S3 backend per stack and a `bootstrap/` stack for
     /// the bucket; absent: no backend is written.
     #[serde(default)]

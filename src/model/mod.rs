@@ -8,6 +8,7 @@ pub mod billing;
 mod blocks;
 mod foundation;
 pub mod identity_center;
+pub mod network;
 mod ou;
 mod policy;
 pub mod shard;
@@ -62,6 +63,10 @@ pub struct Model {
     pub shards: Vec<Shard>,
     /// How many accounts the organization stack declares (all of them without shards).
     pub organization_accounts: usize,
+    /// The network stack; None without `network:`.
+    pub network: Option<network::Network>,
+    /// The dns stack; None without `dns:`.
+    pub dns: Option<network::Dns>,
     /// The foundation stacks, in the order to apply after organization/ and identity-center/.
     pub stacks: Vec<Stack>,
     /// The S3 backend and the `bootstrap/` stack; None without `state:`.
