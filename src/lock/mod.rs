@@ -26,6 +26,7 @@
 //! ```
 
 pub mod reconcile;
+mod written;
 
 use std::path::{Path, PathBuf};
 
@@ -84,8 +85,6 @@ pub struct RunOptions {
 /// `moved`, `removed` and `import` blocks are built from it.
 #[derive(Debug, Clone, Default)]
 pub struct LockPlan {
-    /// There was a lock before this run.
-    pub had_lock: bool,
     /// The email of every account key that the lock (or an override) decides.
     pub emails: IndexMap<String, String>,
     /// New account key → the locked key it inherits from (a declared rename in this edit).
@@ -217,7 +216,18 @@ fn at_line(source: &Source, line: usize, column: usize, message: String) -> Diag
 }
 
 /// Parses lock text; `path` is for messages. Every error is located in the lock, with the fix.
+///
+/// A lock exactly as [`Lock::to_text`] writes it (what every run leaves) is read by
+/// [`written::read`] and proven by writing it back: when that gives the same text, a YAML parser
+/// would read the same lock (the text has no duplicate key, no deep nesting, no merge marker),
+/// so neither the YAML scan nor serde runs. Any other text takes the full YAML path below, whose
+/// errors are located. The checks on the entries run either way.
 pub fn parse(path: &Path, text: &str) -> Result<Lock, Vec<Diagnostic>> {
+    if let Some(lock) = written::read(text)
+        && lock.to_text() == text
+    {
+        return check(lock, &Source::prechecked(path, text));
+    }
     let source = Source::new(path, text);
     let name = path.display();
     // Merge conflict markers (what a conflicted merge or rebase leaves).
@@ -259,11 +269,19 @@ pub fn parse(path: &Path, text: &str) -> Result<Lock, Vec<Diagnostic>> {
         };
         vec![d.with_help(RESTORE)]
     })?;
+    check(lock, &source)
+}
+
+/// The checks on a parsed lock's entries (version, count line, keys, addresses, consistency),
+/// located in `source`.
+fn check(lock: Lock, source: &Source) -> Result<Lock, Vec<Diagnostic>> {
+    let name = source.path.display();
+    let text = source.text.as_str();
     let mut errors = Vec::new();
     if lock.version != 1 {
         errors.push(
             Diagnostic::error(format!("unsupported lock version {}", lock.version))
-                .at_value(&source, "version")
+                .at_value(source, "version")
                 .with_help("this landform reads lock version 1"),
         );
     }
@@ -285,7 +303,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Lock, Vec<Diagnostic>> {
                     "{name} is cut short: it has no `# end of landform.lock` line (a write was interrupted or the file was truncated)"
                 ),
             };
-            errors.push(at_line(&source, last, 1, message).with_help(RESTORE));
+            errors.push(at_line(source, last, 1, message).with_help(RESTORE));
         }
     }
     let keys = lock
@@ -304,7 +322,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Lock, Vec<Diagnostic>> {
         if !is_identifier(key) {
             errors.push(
                 Diagnostic::error(format!("`{key}` is not a valid key in the lock"))
-                    .at_key(&source, &format!("{section}.{key}"))
+                    .at_key(source, &format!("{section}.{key}"))
                     .with_help("lock keys are Terraform identifiers: restore the lock from version control"),
             );
         }
@@ -314,13 +332,13 @@ pub fn parse(path: &Path, text: &str) -> Result<Lock, Vec<Diagnostic>> {
             if !is_address(addr) {
                 errors.push(
                     Diagnostic::error(format!("`{addr}` is not a resource address"))
-                        .at_value(&source, &format!("moved[{i}].{field}"))
+                        .at_value(source, &format!("moved[{i}].{field}"))
                         .with_help("restore the lock from version control"),
                 );
             }
         }
     }
-    consistency(&lock, &source, &mut errors);
+    consistency(&lock, source, &mut errors);
     if errors.is_empty() {
         Ok(lock)
     } else {
@@ -413,37 +431,53 @@ fn consistency(lock: &Lock, source: &Source, errors: &mut Vec<Diagnostic>) {
     }
 }
 
-/// A YAML double-quoted string (JSON string syntax is valid YAML).
-fn q(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_default()
-}
-
-fn flow(fields: &[(&str, Option<&str>)]) -> String {
-    let inner: Vec<String> = fields
-        .iter()
-        .filter_map(|(k, v)| v.map(|v| format!("{k}: {}", q(v))))
-        .collect();
-    if inner.is_empty() {
-        return "{}".to_string();
+/// Appends a YAML double-quoted string (JSON string syntax, which is valid YAML): what
+/// `serde_json::to_string` writes, without its allocation for the common plain string.
+fn push_q(out: &mut String, s: &str) {
+    if s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        out.push_str(&serde_json::to_string(s).unwrap_or_default());
+    } else {
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
     }
-    format!("{{ {} }}", inner.join(", "))
 }
 
-fn account_line(key: &str, a: &LockedAccount) -> String {
-    let mut s = flow(&[
-        ("email", Some(&a.email)),
-        ("name", a.name.as_deref()),
-        ("id", a.id.as_deref()),
-        ("ou", a.ou.as_deref()),
-        ("workload", a.workload.as_deref()),
-        ("environment", a.environment.as_deref()),
-        ("region", a.region.as_deref()),
-    ]);
+/// Appends a flow mapping of the fields that are set: `{ a: "x", b: "y" }`, or `{}`.
+fn push_flow(out: &mut String, fields: &[(&str, Option<&str>)]) {
+    let mut first = true;
+    for (k, v) in fields {
+        let Some(v) = v else { continue };
+        out.push_str(if first { "{ " } else { ", " });
+        first = false;
+        out.push_str(k);
+        out.push_str(": ");
+        push_q(out, v);
+    }
+    out.push_str(if first { "{}" } else { " }" });
+}
+
+fn push_account_line(out: &mut String, key: &str, a: &LockedAccount) {
+    out.push_str("  ");
+    out.push_str(key);
+    out.push_str(": ");
+    push_flow(
+        out,
+        &[
+            ("email", Some(&a.email)),
+            ("name", a.name.as_deref()),
+            ("id", a.id.as_deref()),
+            ("ou", a.ou.as_deref()),
+            ("workload", a.workload.as_deref()),
+            ("environment", a.environment.as_deref()),
+            ("region", a.region.as_deref()),
+        ],
+    );
     if a.close_on_deletion {
-        s.truncate(s.len() - 2);
-        s.push_str(", close_on_deletion: true }");
+        out.truncate(out.len() - 2);
+        out.push_str(", close_on_deletion: true }");
     }
-    format!("  {key}: {s}\n")
+    out.push('\n');
 }
 
 impl Lock {
@@ -456,7 +490,8 @@ impl Lock {
 
     /// The lock as written to disk.
     pub fn to_text(&self) -> String {
-        let mut s = String::from(
+        let mut s = String::with_capacity(256 + 160 * (self.accounts.len() + self.removed.len()));
+        s.push_str(
             "# landform.lock: written by `landform generate`. Commit it with the blueprint and\n\
              # review its changes: each account key's root email is its identity in AWS.\n",
         );
@@ -464,17 +499,21 @@ impl Lock {
         s.push('\n');
         s.push_str("version: 1\n");
         if let Some(p) = &self.email_pattern {
-            s.push_str(&format!("email_pattern: {}\n", q(p)));
+            s.push_str("email_pattern: ");
+            push_q(&mut s, p);
+            s.push('\n');
         }
         let org = &self.organization;
         if org.id.is_some() || org.root_id.is_some() {
-            s.push_str(&format!(
-                "organization: {}\n",
-                flow(&[
+            s.push_str("organization: ");
+            push_flow(
+                &mut s,
+                &[
                     ("id", org.id.as_deref()),
-                    ("root_id", org.root_id.as_deref())
-                ])
-            ));
+                    ("root_id", org.root_id.as_deref()),
+                ],
+            );
+            s.push('\n');
         }
         s.push_str("accounts:");
         s.push_str(if self.accounts.is_empty() {
@@ -483,7 +522,7 @@ impl Lock {
             "\n"
         });
         for (k, a) in &self.accounts {
-            s.push_str(&account_line(k, a));
+            push_account_line(&mut s, k, a);
         }
         for (section, map) in [
             ("organizational_units", &self.organizational_units),
@@ -493,24 +532,28 @@ impl Lock {
             if map.is_empty() {
                 continue;
             }
-            s.push_str(&format!("{section}:\n"));
+            s.push_str(section);
+            s.push_str(":\n");
             for (k, v) in map {
-                s.push_str(&format!("  {k}: {}\n", flow(&[("id", v.id.as_deref())])));
+                s.push_str("  ");
+                s.push_str(k);
+                s.push_str(": ");
+                push_flow(&mut s, &[("id", v.id.as_deref())]);
+                s.push('\n');
             }
         }
         if !self.moved.is_empty() {
             s.push_str("moved:\n");
             for m in &self.moved {
-                s.push_str(&format!(
-                    "  - {}\n",
-                    flow(&[("from", Some(&m.from)), ("to", Some(&m.to))])
-                ));
+                s.push_str("  - ");
+                push_flow(&mut s, &[("from", Some(&m.from)), ("to", Some(&m.to))]);
+                s.push('\n');
             }
         }
         if !self.removed.is_empty() {
             s.push_str("removed:\n");
             for (k, a) in &self.removed {
-                s.push_str(&account_line(k, a));
+                push_account_line(&mut s, k, a);
             }
         }
         s.push_str(&end_line(

@@ -227,24 +227,21 @@ pub fn plan(out: &Path, tree: &Tree) -> Result<Plan, WriteError> {
         let new_hash = hash(content.as_bytes());
         match contain::read(out, rel)? {
             None => plan.added.push(rel.clone()),
+            Some(disk) if disk == content.as_bytes() => plan.unchanged += 1,
             Some(disk) => {
                 let disk_hash = hash(&disk);
-                if disk_hash == new_hash {
-                    plan.unchanged += 1;
-                } else {
-                    match old.get(rel) {
-                        Some(h) if *h == disk_hash => {}
-                        Some(_) => plan.conflicts.push(Conflict {
-                            path: rel.clone(),
-                            reason: "was edited by hand since landform wrote it",
-                        }),
-                        None => plan.conflicts.push(Conflict {
-                            path: rel.clone(),
-                            reason: "exists but was not written by landform",
-                        }),
-                    }
-                    plan.changed.push(rel.clone());
+                match old.get(rel) {
+                    Some(h) if *h == disk_hash => {}
+                    Some(_) => plan.conflicts.push(Conflict {
+                        path: rel.clone(),
+                        reason: "was edited by hand since landform wrote it",
+                    }),
+                    None => plan.conflicts.push(Conflict {
+                        path: rel.clone(),
+                        reason: "exists but was not written by landform",
+                    }),
                 }
+                plan.changed.push(rel.clone());
             }
         }
         plan.manifest.insert(rel.clone(), new_hash);
@@ -276,7 +273,7 @@ pub fn plan(out: &Path, tree: &Tree) -> Result<Plan, WriteError> {
 }
 
 /// Writes a planned tree into `out` alone, as one transaction (no lock file, no run lock: for
-/// benchmarks and tests; commands go through [`crate::app::Session`]).
+/// benchmarks and tests; commands go through `app::Session`).
 pub fn apply(out: &Path, tree: &Tree, plan: &Plan) -> Result<(), WriteError> {
     std::fs::create_dir_all(out).map_err(|e| WriteError::io(out, e))?;
     let mut txn = Transaction::new(&[out])?;
