@@ -98,10 +98,10 @@ workloads:
 }
 
 fn run_once(text: &str, out: &Path) -> (usize, usize) {
-    let loaded = landform::load::load_str(Path::new("landform.yaml"), text).expect("load");
+    let loaded = landform::load_str(Path::new("landform.yaml"), text).expect("load");
     let output = landform::generate(&loaded, None).expect("generate");
-    let plan = landform::write::plan(out, &output.tree).expect("plan");
-    landform::write::apply(out, &output.tree, &plan).expect("write");
+    let plan = landform::transaction::plan(out, &output.tree).expect("plan");
+    landform::transaction::apply(out, &output.tree, &plan).expect("write");
     (output.model.accounts.len(), output.tree.len())
 }
 

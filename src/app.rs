@@ -132,11 +132,6 @@ impl CiFiles {
         let plan = write::plan(&root, &files)?;
         Ok(Some(CiFiles { root, files, plan }))
     }
-
-    /// Whether writing would change anything.
-    pub fn has_changes(&self) -> bool {
-        self.plan.has_changes()
-    }
 }
 
 impl Generated {

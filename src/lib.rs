@@ -1,45 +1,70 @@
 //! landform: one YAML blueprint of an AWS landing zone → a Terraform tree.
 //!
 //! The pipeline, one module each:
-//! [`load`] → [`validate`] → [`expand`] → [`render`] → [`verify`] → [`write`].
+//! `load` → `validate` → `expand` → `render` → `verify` → `write`.
 //! The [`model::Model`] that `expand` builds is the only thing templates and reports read.
-//! [`naming`] (keys, names, emails) sits below every stage; [`lock::reconcile`] runs once, in
-//! `expand`, and its [`lock::LockPlan`] travels in `model.lock`.
+//! `naming` (keys, names, emails) sits below every stage; `lock::reconcile` runs once, in
+//! `expand`, and its `LockPlan` travels in `model.lock`.
+//!
+//! The public API is small: [`run`] (the command line), [`load_file`]/[`load_str`], [`check`]
+//! and [`generate`] (the pipeline short of writing), the [`model`], [`explain`], and the
+//! output directory's [`transaction`]; every other module is crate-private.
 
 // First, so its `print!` family (escaped, quiet on a closed pipe) shadows the standard macros in
 // every module below.
 #[macro_use]
-pub mod output;
+mod output;
 
-pub mod adopt;
-pub mod app;
-pub mod blueprint;
-pub mod ci;
-pub mod cli;
-pub mod diagnostic;
-pub mod error;
-pub mod expand;
-pub mod explain;
-pub mod gate;
-pub mod guardrails;
-pub mod load;
-pub mod lock;
+pub(crate) mod adopt;
+pub(crate) mod app;
+pub(crate) mod blueprint;
+pub(crate) mod ci;
+pub(crate) mod cli;
+pub(crate) mod diagnostic;
+pub(crate) mod error;
+pub(crate) mod expand;
+pub(crate) mod explain;
+pub(crate) mod gate;
+pub(crate) mod guardrails;
+pub(crate) mod load;
+pub(crate) mod lock;
 pub mod model;
-pub mod naming;
-pub mod orgpolicy;
-pub mod presets;
-pub mod regions;
-pub mod render;
-pub mod source;
-pub mod validate;
-pub mod verify;
-pub mod write;
+pub(crate) mod naming;
+pub(crate) mod orgpolicy;
+pub(crate) mod presets;
+pub(crate) mod regions;
+pub(crate) mod render;
+pub(crate) mod source;
+pub(crate) mod validate;
+pub(crate) mod verify;
+pub(crate) mod write;
+
+// The public API: what the binary, the integration tests, the benchmarks and the fuzz targets
+// use. Every other module is crate-private, so the compiler reports code nothing uses.
+pub use blueprint::PolicyType;
+/// The CI pipeline files `landform ci` may write, one per provider, relative to the repository.
+pub use ci::PATHS as CI_PATHS;
+pub use cli::run;
+pub use error::Error;
+pub use explain::{Explanation, explain};
+pub use load::{Loaded, load_file, load_str};
+/// The targets whose policies reach a target, from the root down to it (None if unknown).
+pub use orgpolicy::effective::chain as policy_chain;
+/// The checks `validate` runs on an Organizations policy document, and what they find.
+pub use orgpolicy::lint::{Finding as LintFinding, lint as lint_policy};
+/// A shipped starter blueprint's text by name (`minimal`, `smb`, `enterprise`).
+pub use presets::find as preset;
+
+/// The output directory's transaction: writing a generated tree (every file or none) and what
+/// the next run finds and does after an interrupted one.
+pub mod transaction {
+    pub use crate::write::txn::{JOURNAL, pending, recover};
+    pub use crate::write::{Pending, Recovered, apply, plan};
+}
 
 use std::path::Path;
 
 use diagnostic::Diagnostic;
-use error::Error;
-use load::Loaded;
 use lock::RunOptions;
 use model::Model;
 use render::{Renderer, Tree};
@@ -64,7 +89,7 @@ fn diagnostics(n: usize) -> String {
 }
 
 /// [`check`] with the run's options.
-pub fn check_with(
+pub(crate) fn check_with(
     loaded: &Loaded,
     options: RunOptions,
 ) -> Result<(Model, Vec<Diagnostic>), Vec<Diagnostic>> {
@@ -108,7 +133,7 @@ pub fn generate(loaded: &Loaded, templates: Option<&Path>) -> Result<Output, Err
 }
 
 /// [`generate`] with the run's options.
-pub fn generate_with(
+pub(crate) fn generate_with(
     loaded: &Loaded,
     templates: Option<&Path>,
     options: RunOptions,

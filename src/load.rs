@@ -17,7 +17,7 @@ pub struct Loaded {
     /// Files the blueprint refers to (policy documents, inline policies), by the path written in the blueprint:
     /// their text, or why they could not be read.
     pub files: IndexMap<String, Result<String, String>>,
-    /// `landform.lock` beside the blueprint, when there is one (see [`crate::lock`]).
+    /// `landform.lock` beside the blueprint, when there is one (see the `lock` module).
     pub lock: Option<Lock>,
 }
 

@@ -5,5 +5,5 @@
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    std::process::exit(landform::cli::run(std::env::args_os()));
+    std::process::exit(landform::run(std::env::args_os()));
 }

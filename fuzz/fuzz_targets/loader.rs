@@ -10,7 +10,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    match landform::load::load_str(Path::new("landform.yaml"), text) {
+    match landform::load_str(Path::new("landform.yaml"), text) {
         Err(diags) => {
             for d in diags {
                 let _ = d.to_string();

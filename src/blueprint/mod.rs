@@ -9,10 +9,12 @@ mod baseline;
 mod budgets;
 mod ci;
 mod contacts;
+mod dns;
 mod environment;
 mod guardrail;
 mod identity_center;
 mod logging;
+mod network;
 mod organization;
 mod ou;
 mod policy;
@@ -23,22 +25,24 @@ mod tagging;
 mod workload;
 
 pub use account::NamedAccount;
-pub use backup::{Backup, BackupPlan, LockMode, VaultLock};
-pub use baseline::{Baseline, ConfigRecorder, Ec2Attributes, PasswordPolicy, VpcBlockPublicAccess};
+pub use backup::{Backup, BackupPlan, LockMode};
+pub use baseline::{Baseline, Ec2Attributes, VpcBlockPublicAccess};
 pub use budgets::Budgets;
 pub use ci::{Ci, CiProvider};
-pub use contacts::{Contact, ContactOverride, Contacts};
+pub use contacts::{Contact, Contacts};
+pub use dns::Dns;
 pub use environment::Environment;
 pub use guardrail::GuardrailUse;
-pub use identity_center::{AccessRule, Boundary, Group, IdentityCenter, PermissionSet, User};
-pub use logging::{CloudWatchLogs, Logging, StorageClass};
+pub use identity_center::{AccessRule, Group, IdentityCenter, PermissionSet};
+pub use logging::{Logging, StorageClass};
+pub use network::Network;
 pub use organization::{Limits, Organization};
 pub use ou::OrganizationalUnit;
 pub use policy::{CustomPolicy, PolicyType};
-pub use security::{STANDARDS, Security, Toggle, standard};
+pub use security::{STANDARDS, Security, standard};
 pub use selector::AccountSelector;
 pub use state::State;
-pub use tagging::{TagRule, Tagging};
+pub use tagging::Tagging;
 pub use workload::Workload;
 
 use indexmap::IndexMap;
@@ -98,6 +102,12 @@ pub struct Blueprint {
     /// Monthly budgets per account; absent: none.
     #[serde(default)]
     pub budgets: Option<Budgets>,
+    /// IPAM, Transit Gateways and egress in the network account; absent: none.
+    #[serde(default)]
+    pub network: Option<Network>,
+    /// Zones and cross-account resolution in the DNS account; absent: none.
+    #[serde(default)]
+    pub dns: Option<Dns>,
     /// Where the stacks keep their state: an S3 backend per stack and a `bootstrap/` stack for
     /// the bucket; absent: no backend is written.
     #[serde(default)]

@@ -117,6 +117,7 @@ impl PolicyType {
     }
 
     /// The type from its Organizations API name (`SERVICE_CONTROL_POLICY`).
+    #[cfg(test)]
     pub fn from_aws_name(name: &str) -> Option<PolicyType> {
         LABELS.iter().find(|l| l.aws == name).map(|l| l.kind)
     }

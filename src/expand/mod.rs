@@ -10,6 +10,7 @@ mod billing;
 mod foundation;
 pub(crate) use foundation::bucket_prefix;
 pub mod identity_center;
+pub mod network;
 
 use heck::ToKebabCase;
 use indexmap::IndexMap;
@@ -48,6 +49,9 @@ pub fn expand(loaded: &Loaded, options: RunOptions) -> Model {
     stacks.extend(baseline.as_ref().map(baseline::stack));
     let backup = backup::expand(bp, &accounts, &ous);
     stacks.extend(backup.as_ref().map(backup::stack));
+    let network = network::network(bp, &accounts);
+    let dns = network::dns(bp, &accounts, network.as_ref());
+    stacks.extend(network::stacks(network.as_ref(), dns.as_ref()));
     let contacts = billing::contacts(bp, &accounts);
     let budgets = billing::budgets(bp, &accounts);
     let cost_allocation_tags = billing::cost_allocation_tags(bp);
@@ -64,6 +68,8 @@ pub fn expand(loaded: &Loaded, options: RunOptions) -> Model {
         contacts,
         budgets,
         cost_allocation_tags,
+        network,
+        dns,
         stacks,
         identity_center,
         moved: Vec::new(),
@@ -127,6 +133,7 @@ fn organization(bp: &Blueprint, policies: &[Policy]) -> Organization {
     principals.extend(foundation::service_principals(bp));
     principals.extend(baseline::service_principals(bp));
     principals.extend(billing::service_principals(bp));
+    principals.extend(network::service_principals(bp));
     principals.sort();
     principals.dedup();
     Organization {

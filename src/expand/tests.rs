@@ -125,7 +125,6 @@ fn emails_follow_the_pattern_with_the_account_name_unless_set() {
         "aws+sandbox-jane-doe@acme.example"
     );
     // No lock before: every email is new, and the next lock records each.
-    assert!(!m.lock.had_lock);
     for a in &m.accounts {
         assert_eq!(m.lock.next.accounts[&a.key].email, a.email, "{}", a.key);
     }
@@ -217,7 +216,6 @@ fn a_renamed_workload_keeps_every_email_and_moves_its_accounts() {
             "  billing_api: { environments: [prod, dev], owner: payments, renamed_from: payments_api }",
         )
     });
-    assert!(m.lock.had_lock);
     for (new, old) in [
         ("billing_api_dev", "payments_api_dev"),
         ("billing_api_prod_eu_west_1", "payments_api_prod_eu_west_1"),
@@ -484,4 +482,43 @@ fn a_target_that_names_nothing_resolves_to_nothing() {
         Some(Target::Account("web_dev".into()))
     );
     assert_eq!(target(bp, &m.accounts, "payments_api"), None);
+}
+
+#[test]
+fn session_durations_become_iso_8601() {
+    assert_eq!(crate::naming::session_minutes("1h"), Some(60));
+    assert_eq!(crate::naming::session_minutes("90m"), Some(90));
+    assert_eq!(crate::naming::session_minutes("1h30m"), Some(90));
+    assert_eq!(crate::naming::session_minutes("12h"), Some(720));
+    assert_eq!(crate::naming::session_minutes("h"), None);
+    assert_eq!(crate::naming::session_minutes("1d"), None);
+    assert_eq!(crate::naming::session_minutes("60"), None);
+    assert_eq!(identity_center::iso_duration(60), "PT1H");
+    assert_eq!(identity_center::iso_duration(90), "PT1H30M");
+    assert_eq!(identity_center::iso_duration(720), "PT12H");
+    assert_eq!(identity_center::iso_duration(45), "PT45M");
+}
+
+#[test]
+fn managed_policy_names_become_arns() {
+    assert_eq!(
+        identity_center::managed_arn("ReadOnlyAccess"),
+        "arn:aws:iam::aws:policy/ReadOnlyAccess"
+    );
+    assert_eq!(
+        identity_center::managed_arn("job-function/ViewOnlyAccess"),
+        "arn:aws:iam::aws:policy/job-function/ViewOnlyAccess"
+    );
+    assert_eq!(
+        identity_center::managed_arn("arn:aws-us-gov:iam::aws:policy/ReadOnlyAccess"),
+        "arn:aws-us-gov:iam::aws:policy/ReadOnlyAccess"
+    );
+    assert_eq!(
+        identity_center::policy_ref("Mine"),
+        ("Mine".into(), "/".into())
+    );
+    assert_eq!(
+        identity_center::policy_ref("/team/Mine"),
+        ("Mine".into(), "/team/".into())
+    );
 }

@@ -85,8 +85,6 @@ pub struct RunOptions {
 /// `moved`, `removed` and `import` blocks are built from it.
 #[derive(Debug, Clone, Default)]
 pub struct LockPlan {
-    /// There was a lock before this run.
-    pub had_lock: bool,
     /// The email of every account key that the lock (or an override) decides.
     pub emails: IndexMap<String, String>,
     /// New account key → the locked key it inherits from (a declared rename in this edit).

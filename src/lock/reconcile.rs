@@ -175,10 +175,7 @@ pub fn reconcile(
     let src = &loaded.source;
     let empty = Lock::new();
     let lock = loaded.lock.as_ref().unwrap_or(&empty);
-    let mut r = LockPlan {
-        had_lock: loaded.lock.is_some(),
-        ..LockPlan::default()
-    };
+    let mut r = LockPlan::default();
     let present: HashSet<&str> = accounts.iter().map(|a| a.key.as_str()).collect();
     let pattern = &bp.organization.email;
 
@@ -814,7 +811,6 @@ organizational_units:
     #[test]
     fn without_a_lock_every_account_takes_the_pattern_and_the_next_lock_records_it() {
         let m = run(BASE, None, false);
-        assert!(!m.lock.had_lock);
         assert!(errors(&m).is_empty());
         assert!(m.lock.emails.is_empty());
         assert_eq!(

@@ -8,6 +8,7 @@ pub mod billing;
 mod blocks;
 mod foundation;
 pub mod identity_center;
+pub mod network;
 mod ou;
 mod policy;
 mod state;
@@ -55,6 +56,10 @@ pub struct Model {
     pub budgets: Vec<billing::Budget>,
     /// Cost-allocation tags to activate, sorted by key.
     pub cost_allocation_tags: Vec<billing::CostAllocationTag>,
+    /// The network stack; None without `network:`.
+    pub network: Option<network::Network>,
+    /// The dns stack; None without `dns:`.
+    pub dns: Option<network::Dns>,
     /// The foundation stacks, in the order to apply after organization/ and identity-center/.
     pub stacks: Vec<Stack>,
     /// The S3 backend and the `bootstrap/` stack; None without `state:`.

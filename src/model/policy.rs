@@ -69,7 +69,7 @@ pub struct Policy {
 
 impl Policy {
     /// The document as Terraform sends it and AWS counts it: minified JSON with `<`, `>`, `&`
-    /// escaped (see [`crate::orgpolicy::as_sent`]).
+    /// escaped (see `orgpolicy::as_sent`).
     pub fn minified(&self) -> String {
         crate::orgpolicy::as_sent(&self.document)
     }

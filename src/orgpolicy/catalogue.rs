@@ -112,10 +112,12 @@ pub struct Service {
 }
 
 impl Service {
+    #[cfg(test)]
     pub fn prefix(&self) -> &'static str {
         self.prefix
     }
 
+    #[cfg(test)]
     /// Action names in documented case, sorted case-insensitively.
     pub fn actions(&self) -> &[&'static str] {
         &self.actions
@@ -196,10 +198,12 @@ impl Catalogue {
             && action[s.prefix.len() + 1..].eq_ignore_ascii_case(a)
     }
 
+    #[cfg(test)]
     pub fn services(&self) -> &[Service] {
         &self.services
     }
 
+    #[cfg(test)]
     pub fn action_count(&self) -> usize {
         self.services.iter().map(|s| s.actions.len()).sum()
     }

@@ -75,6 +75,16 @@ pub const TEMPLATES: &[(&str, &str)] = templates![
     "backup/vaults.tf.tera",
     "backup/stack_set.tf.tera",
     "backup/templates/member-vault.yaml.tera",
+    "network/providers.tf.tera",
+    "network/ipam.tf.tera",
+    "network/transit_gateway.tf.tera",
+    "network/egress.tf.tera",
+    "network/sharing.tf.tera",
+    "network/outputs.tf.tera",
+    "dns/providers.tf.tera",
+    "dns/zones.tf.tera",
+    "dns/profile.tf.tera",
+    "dns/outputs.tf.tera",
 ];
 
 /// A template problem: which template, and Tera's report (with line and caret).

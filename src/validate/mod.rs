@@ -13,6 +13,7 @@ mod foundation;
 pub mod identity;
 mod keys;
 pub mod limits;
+pub mod network;
 mod ous;
 mod policies;
 mod regions;
@@ -38,6 +39,7 @@ pub fn blueprint(loaded: &Loaded) -> Vec<Diagnostic> {
     foundation::check(loaded, &mut out);
     baseline::check(loaded, &mut out);
     billing::check(loaded, &mut out);
+    network::check(loaded, &mut out);
     state::check(loaded, &mut out);
     out
 }
@@ -53,6 +55,7 @@ pub fn model(loaded: &Loaded, model: &Model) -> Vec<Diagnostic> {
     identity::check_model(loaded, model, &mut out);
     baseline::check_model(loaded, model, &mut out);
     baseline::check_unmonitored_regions(loaded, model, &mut out);
+    network::check_model(loaded, model, &mut out);
     out.extend(model.lock.diagnostics.iter().cloned());
     out
 }

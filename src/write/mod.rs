@@ -273,7 +273,7 @@ pub fn plan(out: &Path, tree: &Tree) -> Result<Plan, WriteError> {
 }
 
 /// Writes a planned tree into `out` alone, as one transaction (no lock file, no run lock: for
-/// benchmarks and tests; commands go through [`crate::app::Session`]).
+/// benchmarks and tests; commands go through `app::Session`).
 pub fn apply(out: &Path, tree: &Tree, plan: &Plan) -> Result<(), WriteError> {
     std::fs::create_dir_all(out).map_err(|e| WriteError::io(out, e))?;
     let mut txn = Transaction::new(&[out])?;

@@ -180,10 +180,6 @@ impl<'a> Transaction<'a> {
         });
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.ops.is_empty()
-    }
-
     /// Commits every change or none (see the module documentation).
     pub fn commit(self) -> Result<(), WriteError> {
         if self.ops.is_empty() {

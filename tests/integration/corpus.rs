@@ -6,8 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use landform::blueprint::PolicyType;
-use landform::orgpolicy::lint;
+use landform::PolicyType;
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/policies");
 
@@ -45,9 +44,9 @@ fn every_corpus_document_gets_the_expected_verdict() {
             let rel = format!("{dir_name}/{}", file.file_name().to_string_lossy());
             seen += 1;
             let text = std::fs::read_to_string(file.path()).unwrap();
-            let findings: Vec<lint::Finding> = match serde_json::from_str(&text) {
-                Ok(doc) => lint::lint(kind, &doc),
-                Err(e) => vec![lint::Finding {
+            let findings: Vec<landform::LintFinding> = match serde_json::from_str(&text) {
+                Ok(doc) => landform::lint_policy(kind, &doc),
+                Err(e) => vec![landform::LintFinding {
                     path: String::new(),
                     message: format!("not JSON: {e}"),
                     warning: false,

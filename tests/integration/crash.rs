@@ -142,7 +142,7 @@ enum Phase {
 }
 
 fn landform_file(name: &str) -> bool {
-    name == landform::write::txn::JOURNAL || name.starts_with(".landform-")
+    name == landform::transaction::JOURNAL || name.starts_with(".landform-")
 }
 
 impl Watch {
@@ -237,7 +237,7 @@ impl Watch {
                 at += 16 + len;
                 if mask & (libc::IN_CREATE | libc::IN_MOVED_TO) != 0 && landform_file(&name) {
                     self.seen.push_back((now, Phase::Started));
-                } else if mask & libc::IN_DELETE != 0 && name == landform::write::txn::JOURNAL {
+                } else if mask & libc::IN_DELETE != 0 && name == landform::transaction::JOURNAL {
                     self.seen.push_back((now, Phase::Ended));
                 }
             }
@@ -416,7 +416,7 @@ fn crash_test(accounts: usize, kills: usize) -> Counts {
         if k % 4 == 3 {
             // Every fourth kill, the next run recovers by itself: it says what it found and
             // did, and ends at the new state like an uninterrupted run.
-            let pending = landform::write::txn::pending(&out).unwrap();
+            let pending = landform::transaction::pending(&out).unwrap();
             let o = Command::new(binary())
                 .arg("generate")
                 .current_dir(f.path())
@@ -425,13 +425,13 @@ fn crash_test(accounts: usize, kills: usize) -> Counts {
             let said = String::from_utf8_lossy(&o.stdout);
             assert!(o.status.success(), "kill {k} (seed {seed}): {said}");
             let (expected, n) = match pending {
-                landform::write::Pending::Committed => {
+                landform::transaction::Pending::Committed => {
                     (Some("completed it"), &mut counts.rolled_forward)
                 }
-                landform::write::Pending::Prepared => {
+                landform::transaction::Pending::Prepared => {
                     (Some("rolled back"), &mut counts.rolled_back)
                 }
-                landform::write::Pending::None => (None, &mut counts.by_the_cli),
+                landform::transaction::Pending::None => (None, &mut counts.by_the_cli),
             };
             *n += 1;
             match expected {
@@ -451,9 +451,11 @@ fn crash_test(accounts: usize, kills: usize) -> Counts {
             continue;
         }
         // What the next run starts from: the interrupted run finished or undone.
-        match landform::write::txn::recover(&[&out, f.path()]).unwrap() {
-            Some(landform::write::Recovered::RolledBack { .. }) => counts.rolled_back += 1,
-            Some(landform::write::Recovered::RolledForward { .. }) => counts.rolled_forward += 1,
+        match landform::transaction::recover(&[&out, f.path()]).unwrap() {
+            Some(landform::transaction::Recovered::RolledBack { .. }) => counts.rolled_back += 1,
+            Some(landform::transaction::Recovered::RolledForward { .. }) => {
+                counts.rolled_forward += 1
+            }
             None => {}
         }
         let now = state(&f);

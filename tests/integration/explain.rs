@@ -9,7 +9,7 @@ use landform::model::{Model, Target};
 use crate::fixture::{Fixture, preset};
 
 fn model(text: &str) -> Model {
-    let loaded = landform::load::load_str(Path::new("landform.yaml"), text).expect("loads");
+    let loaded = landform::load_str(Path::new("landform.yaml"), text).expect("loads");
     let (model, _) = landform::check(&loaded).expect("valid");
     model
 }
@@ -26,7 +26,7 @@ fn explain_all(model: &Model) -> Vec<(String, String)> {
         );
     targets
         .map(|t| {
-            let e = landform::explain::explain(model, &t);
+            let e = landform::explain(model, &t);
             (t.slug(), e.text())
         })
         .collect()
@@ -119,9 +119,7 @@ fn attaching_a_guardrail_to_an_ou_changes_exactly_the_accounts_below_it() {
         .accounts
         .iter()
         .filter(|a| {
-            let chain =
-                landform::orgpolicy::effective::chain(&after, &Target::Account(a.key.clone()))
-                    .unwrap();
+            let chain = landform::policy_chain(&after, &Target::Account(a.key.clone())).unwrap();
             chain.contains(&Target::Ou("workloads".to_string()))
         })
         .map(|a| a.key.clone())
@@ -129,8 +127,8 @@ fn attaching_a_guardrail_to_an_ou_changes_exactly_the_accounts_below_it() {
     assert!(below.len() >= 5, "{below:?}");
     for a in &after.accounts {
         let t = Target::Account(a.key.clone());
-        let old = landform::explain::explain(&before, &t).text();
-        let new = landform::explain::explain(&after, &t).text();
+        let old = landform::explain(&before, &t).text();
+        let new = landform::explain(&after, &t).text();
         if below.contains(&a.key) {
             assert_ne!(old, new, "{} is below workloads", a.key);
             assert!(new.contains("deny-iam-users@ou:workloads"), "{new}");
@@ -165,8 +163,8 @@ fn changed(before: &Model, after: &Model) -> Vec<(String, String)> {
         .iter()
         .filter_map(|a| {
             let t = Target::Account(a.key.clone());
-            let old = landform::explain::explain(before, &t).text();
-            let new = landform::explain::explain(after, &t).text();
+            let old = landform::explain(before, &t).text();
+            let new = landform::explain(after, &t).text();
             (old != new).then(|| (a.key.clone(), new))
         })
         .collect()
@@ -178,7 +176,7 @@ fn below(model: &Model, ou: &str) -> Vec<String> {
         .accounts
         .iter()
         .filter(|a| {
-            landform::orgpolicy::effective::chain(model, &Target::Account(a.key.clone()))
+            landform::policy_chain(model, &Target::Account(a.key.clone()))
                 .unwrap()
                 .contains(&Target::Ou(ou.to_string()))
         })
@@ -223,10 +221,10 @@ fn turning_on_the_baseline_changes_exactly_the_accounts_it_targets() {
     assert_eq!(keys(&diff).len(), after.accounts.len());
     for (key, new) in &diff {
         let t = Target::Account(key.clone());
-        let old = landform::explain::explain(&before, &t).text();
+        let old = landform::explain(&before, &t).text();
         if targeted.contains(key) {
             let ou = after.account(key).unwrap().ou.clone().unwrap();
-            let top = landform::orgpolicy::effective::chain(&after, &Target::Ou(ou))
+            let top = landform::policy_chain(&after, &Target::Ou(ou))
                 .unwrap()
                 .into_iter()
                 .find_map(|l| match l {
@@ -262,7 +260,7 @@ fn turning_on_the_baseline_changes_exactly_the_accounts_it_targets() {
     let diff = changed(&after, &on);
     assert_eq!(keys(&diff).len(), after.accounts.len());
     for (key, new) in &diff {
-        let old = landform::explain::explain(&after, &Target::Account(key.clone())).text();
+        let old = landform::explain(&after, &Target::Account(key.clone())).text();
         assert_eq!(
             new.replace("root access management: on", "root access management: off"),
             old
@@ -279,7 +277,7 @@ fn a_budget_changes_exactly_the_accounts_it_targets() {
     let diff = changed(&none, &on);
     assert_eq!(keys(&diff).len(), on.accounts.len());
     for (key, new) in &diff {
-        let old = landform::explain::explain(&none, &Target::Account(key.clone())).text();
+        let old = landform::explain(&none, &Target::Account(key.clone())).text();
         assert_eq!(without(new, "budget:"), old, "{key}");
         assert_eq!(new.matches("  budget: ").count(), 1, "{new}");
         assert!(new.contains(" 100 USD/month (budgets.default); alerts 80%, 100% of actual and 100% of forecast spend; to "), "{new}");

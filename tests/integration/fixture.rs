@@ -24,7 +24,7 @@ impl Outcome {
 
 /// A preset's text, as shipped.
 pub fn preset(name: &str) -> &'static str {
-    landform::presets::find(name).unwrap_or_else(|| panic!("no preset {name}"))
+    landform::preset(name).unwrap_or_else(|| panic!("no preset {name}"))
 }
 
 impl Fixture {

@@ -3,14 +3,12 @@
 
 use std::path::Path;
 
-use landform::expand::identity_center::{iso_duration, managed_arn, policy_ref};
 use landform::model::Model;
-use landform::naming::session_minutes;
 
 use crate::fixture::{Fixture, preset};
 
 fn model_of(text: &str) -> Model {
-    let loaded = landform::load::load_str(Path::new("landform.yaml"), text).expect("loads");
+    let loaded = landform::load_str(Path::new("landform.yaml"), text).expect("loads");
     let (model, warnings) = landform::check(&loaded).expect("valid");
     assert!(
         warnings.is_empty(),
@@ -156,39 +154,6 @@ fn adding_a_workload_only_adds_its_assignments() {
         };
         assert_eq!(added, want, "preset {name}");
     }
-}
-
-#[test]
-fn session_durations_become_iso_8601() {
-    assert_eq!(session_minutes("1h"), Some(60));
-    assert_eq!(session_minutes("90m"), Some(90));
-    assert_eq!(session_minutes("1h30m"), Some(90));
-    assert_eq!(session_minutes("12h"), Some(720));
-    assert_eq!(session_minutes("h"), None);
-    assert_eq!(session_minutes("1d"), None);
-    assert_eq!(session_minutes("60"), None);
-    assert_eq!(iso_duration(60), "PT1H");
-    assert_eq!(iso_duration(90), "PT1H30M");
-    assert_eq!(iso_duration(720), "PT12H");
-    assert_eq!(iso_duration(45), "PT45M");
-}
-
-#[test]
-fn managed_policy_names_become_arns() {
-    assert_eq!(
-        managed_arn("ReadOnlyAccess"),
-        "arn:aws:iam::aws:policy/ReadOnlyAccess"
-    );
-    assert_eq!(
-        managed_arn("job-function/ViewOnlyAccess"),
-        "arn:aws:iam::aws:policy/job-function/ViewOnlyAccess"
-    );
-    assert_eq!(
-        managed_arn("arn:aws-us-gov:iam::aws:policy/ReadOnlyAccess"),
-        "arn:aws-us-gov:iam::aws:policy/ReadOnlyAccess"
-    );
-    assert_eq!(policy_ref("Mine"), ("Mine".into(), "/".into()));
-    assert_eq!(policy_ref("/team/Mine"), ("Mine".into(), "/team/".into()));
 }
 
 const BASE: &str = r#"version: 1

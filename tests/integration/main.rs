@@ -16,6 +16,7 @@ mod generate;
 mod hardening;
 mod identity;
 mod lock;
+mod network;
 mod oracle;
 mod policies;
 mod props;

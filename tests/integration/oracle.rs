@@ -22,6 +22,8 @@ pub const STACK_ORDER: &[&str] = &[
     "baseline",
     "backup",
     "identity-center",
+    "network",
+    "dns",
 ];
 
 /// What the Python candidates offer for the oracle.
@@ -142,17 +144,24 @@ pub fn available(test: &str) -> Option<PathBuf> {
 
 /// Writes the Model of the fixture's blueprint as JSON, for the harness to check against.
 pub fn write_model(f: &Fixture, blueprint: &str, to: &str) {
-    let loaded = landform::load::load_file(&f.join(blueprint)).expect("load");
+    let loaded = landform::load_file(&f.join(blueprint)).expect("load");
     let (model, _) = landform::check(&loaded).expect("valid blueprint");
     f.write(to, &serde_json::to_string_pretty(&model).unwrap());
 }
 
-/// Runs the harness over the stacks of `tree` present in the fixture; returns its output.
-pub fn run_oracle(py: &Path, f: &Fixture, tree: &str, model: &str) -> (bool, String) {
+/// Runs the harness over the stacks of `tree` present in the fixture, leaving out the stacks in
+/// `except` (applied by another test already); returns its output.
+pub fn run_oracle(
+    py: &Path,
+    f: &Fixture,
+    tree: &str,
+    model: &str,
+    except: &[&str],
+) -> (bool, String) {
     let stacks: Vec<&str> = STACK_ORDER
         .iter()
         .copied()
-        .filter(|s| f.join(&format!("{tree}/{s}")).is_dir())
+        .filter(|s| f.join(&format!("{tree}/{s}")).is_dir() && !except.contains(s))
         .collect();
     run_oracle_on(py, f, tree, model, &stacks)
 }
@@ -174,7 +183,9 @@ pub fn run_oracle_on(
         .arg(stacks.join(","))
         .arg("--model")
         .arg(f.join(model))
-        .args(["--timeout", "1200"])
+        // A hang guard, not a speed limit: the smb apply (nine stacks) took 20 minutes on the
+        // shared 2-core machine with a second apply running.
+        .args(["--timeout", "2400"])
         .output()
         .expect("run the oracle harness");
     let text = format!(
@@ -190,10 +201,14 @@ fn apply_blueprint(test: &str, blueprint: &str) {
 }
 
 fn apply_fixture(test: &str, f: Fixture) {
+    apply_fixture_except(test, f, &[]);
+}
+
+fn apply_fixture_except(test: &str, f: Fixture, except: &[&str]) {
     let Some(py) = available(test) else { return };
     f.run_ok(&["generate"]);
     write_model(&f, "landform.yaml", "model.json");
-    let (ok, text) = run_oracle(&py, &f, "terraform", "model.json");
+    let (ok, text) = run_oracle(&py, &f, "terraform", "model.json", except);
     eprintln!("{test}:\n{text}");
     assert!(ok, "{test}: the oracle failed:\n{text}");
     assert!(text.contains("ORACLE: PASS"), "{text}");
@@ -207,14 +222,27 @@ fn minimal_preset_applies_and_matches_the_model() {
     );
 }
 
-/// The smb preset (with `baseline: {}` and `backup:`) plus `contacts:` and `budgets:`: one apply
-/// covers the stack sets and their OU targets, the vaults, contacts, budgets and delegated admins.
+/// The smb preset (with `baseline: {}`, `backup:`, `network:` and `dns:`) plus `contacts:`,
+/// `budgets:` and a subdomain delegated to a workload account: one apply covers the stack sets
+/// and their OU targets, the vaults, contacts, budgets and delegated admins, the Transit Gateways
+/// and their route tables (blackholes, no route between prod and nonprod) in the network account,
+/// and the zones and NS records in the DNS account. IPAM, the Route 53 Profiles and the RAM
+/// shares are left out with the call moto 5.2.5 lacks named (tests/oracle/run.py, EMULATOR_GAPS).
 #[test]
 fn smb_preset_applies_and_matches_the_model() {
-    let text = preset("smb").replace(
+    let smb = preset("smb").replace(
         "identity_center:",
         "identity_center:\n  admin_account: security",
-    ) + r#"
+    );
+    assert!(
+        smb.contains("\ndns:") && smb.trim_end().ends_with("resolved everywhere"),
+        "the smb preset ends with dns:"
+    );
+    let text = smb.trim_end().to_string()
+        + r#"
+  delegations:
+    payments_prod: [ns-1.awsdns-01.org, ns-2.awsdns-02.net]
+
 contacts:
   phone: "+1 555 0100"
   billing: { name: Finance, email: "finance@acme.example" }
@@ -228,11 +256,14 @@ budgets:
     apply_blueprint("smb_preset_applies_and_matches_the_model", &text);
 }
 
+/// The enterprise preset's network and dns stacks (egress included) are validated and checked
+/// by checkov; their emulator apply is the smb one, to keep CI lean.
 #[test]
 fn enterprise_preset_applies_and_matches_the_model() {
-    apply_blueprint(
+    apply_fixture_except(
         "enterprise_preset_applies_and_matches_the_model",
-        preset("enterprise"),
+        Fixture::with_blueprint(preset("enterprise")),
+        &["network", "dns"],
     );
 }
 

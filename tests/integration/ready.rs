@@ -12,7 +12,7 @@ const PRESETS: &[&str] = &["minimal", "smb", "enterprise"];
 
 /// The stacks of a generated tree in apply order, as landform's model orders them.
 fn apply_order(f: &Fixture, blueprint: &str, out: &str) -> Vec<String> {
-    let loaded = landform::load::load_file(&f.join(blueprint)).expect("load");
+    let loaded = landform::load_file(&f.join(blueprint)).expect("load");
     let (model, _) = landform::check(&loaded).expect("valid blueprint");
     let present = stacks(f, out);
     let order: Vec<String> = model
@@ -190,11 +190,11 @@ fn init_with_state_and_ci_is_a_repository_ready_to_commit() {
                 "{terraform}"
             );
         }
-        let path = landform::ci::PATHS
+        let path = landform::CI_PATHS
             .iter()
             .find(|p| f.exists(&format!("repo/{p}")))
             .unwrap_or_else(|| panic!("{provider}: no pipeline written"));
-        let others = landform::ci::PATHS.iter().filter(|p| *p != path);
+        let others = landform::CI_PATHS.iter().filter(|p| *p != path);
         for other in others {
             assert!(!f.exists(&format!("repo/{other}")), "{other} left behind");
         }

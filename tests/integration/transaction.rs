@@ -87,7 +87,14 @@ fn a_run_while_another_holds_the_output_stops_with_a_clear_message() {
     let before = (f.tree("terraform"), f.read("landform.lock"));
     // This test process plays the other run.
     let held = std::fs::File::open(f.join("terraform")).unwrap();
-    assert!(landform::write::runlock::try_flock(&held, false).unwrap());
+    // SAFETY: flock on a descriptor `held` owns and keeps open.
+    let locked = unsafe {
+        libc::flock(
+            std::os::fd::AsRawFd::as_raw_fd(&held),
+            libc::LOCK_EX | libc::LOCK_NB,
+        )
+    };
+    assert_eq!(locked, 0, "{}", std::io::Error::last_os_error());
     let o = f.run(&["generate"]);
     assert_eq!(o.code, 2, "{}", o.text());
     assert!(

@@ -43,6 +43,8 @@ ENDPOINT_SERVICES = [
     "organizations",
     "ram",
     "route53",
+    "route53profiles",
+    "route53resolver",
     "s3",
     "s3control",
     "secretsmanager",
