@@ -31,6 +31,7 @@ pub enum ColourChoice {
     /// Always, even into a pipe or file, and even with `NO_COLOR` (the flag is the more
     /// specific request).
     Always,
+    /// Never, even on a terminal.
     Never,
 }
 

@@ -36,7 +36,7 @@ pub use guardrail::GuardrailUse;
 pub use identity_center::{AccessRule, Group, IdentityCenter, PermissionSet};
 pub use logging::{Logging, StorageClass};
 pub use network::Network;
-pub use organization::{Limits, Organization};
+pub use organization::{Limits, Organization, ShardBy};
 pub use ou::OrganizationalUnit;
 pub use policy::{CustomPolicy, PolicyType};
 pub use security::{STANDARDS, Security, standard};
