@@ -41,12 +41,28 @@ pub struct TfAccount {
     pub tags: Option<Expression>,
 }
 
+impl TfAccount {
+    /// The stack (top-level folder) that declares it.
+    pub fn stack(&self) -> &str {
+        stack_of(&self.file)
+    }
+}
+
+/// The stack of a file: its top-level folder.
+fn stack_of(file: &str) -> &str {
+    file.split_once('/').map_or("", |(s, _)| s)
+}
+
 /// What the gate reads from a tree: accounts by resource name, `removed` addresses that keep
-/// the object (`destroy = false`), and `moved` blocks in file order.
+/// the object (`destroy = false`) and `import` targets, each with its stack, and `moved`
+/// blocks in file order.
 #[derive(Debug, Default)]
 pub struct Accounts {
     pub accounts: BTreeMap<String, TfAccount>,
-    pub forgotten: HashSet<String>,
+    /// (stack, address) of every `removed` block with `destroy = false`.
+    pub forgotten: HashSet<(String, String)>,
+    /// (stack, address) of every `import` block.
+    pub imported: HashSet<(String, String)>,
     pub moved: Vec<(String, String)>,
     /// Files that do not parse (reported: the gate cannot vouch for them).
     pub unreadable: Vec<(String, String)>,
@@ -74,6 +90,7 @@ pub fn scan<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Accounts
             let head = block.trim_start();
             let wanted = head.starts_with("resource") && head.contains(&format!("\"{ACCOUNT}\""))
                 || head.starts_with("removed")
+                || head.starts_with("import")
                 || head.starts_with("moved");
             if !wanted {
                 continue;
@@ -115,7 +132,14 @@ pub fn scan<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Accounts
                                 )
                         });
                         if keeps && let Some(from) = attr(b.body(), "from") {
-                            out.forgotten.insert(expr_text(from));
+                            out.forgotten
+                                .insert((stack_of(path).to_string(), expr_text(from)));
+                        }
+                    }
+                    "import" => {
+                        if let Some(to) = attr(b.body(), "to") {
+                            out.imported
+                                .insert((stack_of(path).to_string(), expr_text(to)));
                         }
                     }
                     "moved" => {
@@ -211,6 +235,39 @@ pub fn check(
         let old_email = was.email.as_ref().map(expr_text).unwrap_or_default();
         match new_names.get(new_key) {
             Some(now) => {
+                if now.stack() != was.stack() {
+                    let (from, into) = (was.stack(), now.stack());
+                    let forgotten = after
+                        .forgotten
+                        .contains(&(from.to_string(), address.clone()));
+                    let imported = after
+                        .imported
+                        .contains(&(into.to_string(), format!("{ACCOUNT}.{new_key}")));
+                    if !forgotten || !imported {
+                        let missing = match (forgotten, imported) {
+                            (false, false) => format!(
+                                "no `removed` block (`destroy = false`) in `{from}` and no `import` block in `{into}`"
+                            ),
+                            (false, true) => format!(
+                                "no `removed` block (`destroy = false`) in `{from}`: its apply would destroy the account"
+                            ),
+                            _ => format!(
+                                "no `import` block in `{into}`: its apply would ask AWS for a second account with this email"
+                            ),
+                        };
+                        out.push(
+                            located(
+                                Diagnostic::error(format!(
+                                    "account `{key}` moves from the stack `{from}` to `{into}` with {missing}"
+                                )),
+                                out_name,
+                                was,
+                                old_text,
+                            )
+                            .with_help(format!("{RESTORE}; a template override must keep the `removed.tf` and `imports.tf` landform writes")),
+                        );
+                    }
+                }
                 if now.email == was.email {
                     continue;
                 }
@@ -242,7 +299,10 @@ pub fn check(
                 );
             }
             None => {
-                if after.forgotten.contains(&address) || closing.contains(key.as_str()) {
+                let forgotten = after
+                    .forgotten
+                    .contains(&(was.stack().to_string(), address.clone()));
+                if forgotten || closing.contains(key.as_str()) {
                     continue;
                 }
                 out.push(
@@ -277,7 +337,10 @@ pub fn describe(old: &BTreeMap<String, String>, new: &BTreeMap<String, String>) 
         let to = forward(&after.moved, &address);
         let new_key = to.strip_prefix(&format!("{ACCOUNT}.")).unwrap_or(key);
         let Some(now) = after.accounts.get(new_key) else {
-            if after.forgotten.contains(&address) {
+            if after
+                .forgotten
+                .contains(&(was.stack().to_string(), address.clone()))
+            {
                 continue; // the lock's summary says it leaves the state
             }
             loud.push(format!(
@@ -293,6 +356,13 @@ pub fn describe(old: &BTreeMap<String, String>, new: &BTreeMap<String, String>) 
                 show(&now.email)
             ));
         }
+        if now.stack() != was.stack() {
+            rest.push(format!(
+                "~ account {new_key} moves from the stack {} to {} (forgotten there, imported here: not replaced)",
+                was.stack(),
+                now.stack()
+            ));
+        }
         if now.name != was.name {
             rest.push(format!(
                 "~ account {new_key} is renamed from {} to {} (in place)",
@@ -300,7 +370,7 @@ pub fn describe(old: &BTreeMap<String, String>, new: &BTreeMap<String, String>) 
                 show(&now.name)
             ));
         }
-        if now.parent != was.parent {
+        if parent(&now.parent) != parent(&was.parent) {
             rest.push(format!(
                 "~ account {new_key} moves from {} to {}",
                 parent(&was.parent),
@@ -332,6 +402,7 @@ pub fn describe(old: &BTreeMap<String, String>, new: &BTreeMap<String, String>) 
 fn parent(e: &Option<Expression>) -> String {
     let text = e.as_ref().map(expr_text).unwrap_or_default();
     match text
+        .trim_start_matches("data.")
         .strip_prefix("aws_organizations_organizational_unit.")
         .and_then(|t| t.strip_suffix(".id"))
     {
@@ -418,8 +489,9 @@ mod tests {
         assert_eq!(s.accounts.len(), 2);
         assert_eq!(s.accounts["a"].file, "s1/accounts.tf");
         assert_eq!(s.accounts["b"].line, 1);
-        assert!(s.forgotten.contains("aws_organizations_account.gone"));
-        assert!(!s.forgotten.contains("aws_organizations_account.destroyed"));
+        let f = |a: &str| ("s1".to_string(), format!("aws_organizations_account.{a}"));
+        assert!(s.forgotten.contains(&f("gone")));
+        assert!(!s.forgotten.contains(&f("destroyed")));
         assert_eq!(
             forward(&s.moved, "aws_organizations_account.x"),
             "aws_organizations_account.a"

@@ -25,6 +25,26 @@ pub struct Organization {
     /// size limit allows (like `landform generate --pack`).
     #[serde(default)]
     pub pack_guardrails: bool,
+    /// With more accounts than this, the accounts are split across stacks (`accounts-<ou>/`)
+    /// so a plan reads only the accounts of the stacks an edit changes. Unset: one
+    /// organization stack, however many accounts.
+    #[serde(default)]
+    pub shard_above: Option<usize>,
+    /// How accounts are split once `shard_above` is passed: by the top-level OU above each
+    /// account (`top_level_ou`, the default) or by the OU each account is in (`ou`).
+    #[serde(default)]
+    pub shard_by: ShardBy,
+}
+
+/// `organization.shard_by:`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ShardBy {
+    /// One stack per top-level OU (an account's OU and the OUs below it).
+    #[default]
+    TopLevelOu,
+    /// One stack per OU holding accounts.
+    Ou,
 }
 
 fn default_access_role() -> String {

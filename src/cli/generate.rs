@@ -186,4 +186,10 @@ fn print_lock_changes(model: &Model) {
     for k in &plan.closed {
         info!("closing  aws_organizations_account.{k} (the next apply closes the account)");
     }
+    for m in &plan.stack_moves {
+        println!(
+            "stack    aws_organizations_account.{} {} -> {} (forgotten there, imported here)",
+            m.key, m.from, m.to
+        );
+    }
 }

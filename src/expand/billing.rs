@@ -2,8 +2,8 @@
 //! management account with the account's id.
 
 use crate::blueprint::{Blueprint, Contact, Contacts};
-use crate::model::Account;
 use crate::model::billing::{AlternateContact, Budget, CostAllocationTag};
+use crate::model::{Account, ORGANIZATION};
 
 use super::email_for;
 
@@ -84,6 +84,7 @@ pub fn contacts(bp: &Blueprint, accounts: &[Account]) -> Vec<AlternateContact> {
                     Some((k, _)) => format!("contacts.overrides.{k}.{kind}"),
                     None => format!("contacts.{kind}"),
                 },
+                stack: account.map_or(ORGANIZATION.to_string(), |a| a.stack.clone()),
             });
         }
     }
@@ -130,6 +131,7 @@ pub fn budgets(bp: &Blueprint, accounts: &[Account]) -> Vec<Budget> {
                 forecast: b.forecast.clone(),
                 emails,
                 defined_at,
+                stack: a.stack.clone(),
             }
         })
         .collect()

@@ -8,6 +8,7 @@ mod backup;
 mod baseline;
 mod billing;
 mod foundation;
+pub mod shards;
 pub(crate) use foundation::bucket_prefix;
 pub mod identity_center;
 pub mod network;
@@ -19,7 +20,9 @@ use crate::blueprint::{Blueprint, PolicyType, SANDBOX_OU};
 use crate::guardrails::{self, Inputs};
 use crate::load::Loaded;
 use crate::lock::{LockPlan, RunOptions, reconcile};
-use crate::model::{Account, AccountKind, Model, Organization, Ou, Policy, PolicySource, Target};
+use crate::model::{
+    Account, AccountKind, Model, ORGANIZATION, Organization, Ou, Policy, PolicySource, Target,
+};
 use crate::naming::{email_for, key_of, sandbox_account_name, workload_account_name};
 use crate::orgpolicy::{pack, placeholders, sections};
 
@@ -38,6 +41,7 @@ pub fn expand(loaded: &Loaded, options: RunOptions) -> Model {
     });
     let ous = ous(bp, &accounts);
     let policies = policies(loaded, &accounts, &ous, options.pack);
+    shards::assign(bp, &mut accounts, &ous, &policies);
     // The lock decides emails before anything reads them (provider aliases, reports).
     let plan = reconcile::reconcile(loaded, &accounts, &ous, &policies, options);
     reconcile::apply_emails(loaded, &plan, &mut accounts);
@@ -68,6 +72,8 @@ pub fn expand(loaded: &Loaded, options: RunOptions) -> Model {
         contacts,
         budgets,
         cost_allocation_tags,
+        shards: Vec::new(),
+        organization_accounts: 0,
         network,
         dns,
         stacks,
@@ -79,8 +85,9 @@ pub fn expand(loaded: &Loaded, options: RunOptions) -> Model {
         stack_order: Vec::new(),
         lock: LockPlan::default(),
     };
-    model.stack_order = model.apply_order();
     reconcile::finish(loaded, &mut model, plan);
+    shards::split(&mut model);
+    model.stack_order = model.apply_order();
     model
 }
 
@@ -198,6 +205,7 @@ fn accounts(bp: &Blueprint) -> Vec<Account> {
             tags,
             resource_tags: IndexMap::new(),
             close_on_deletion: false,
+            stack: ORGANIZATION.to_string(),
             origin: format!("accounts.{key}"),
         });
     }
@@ -238,6 +246,7 @@ fn accounts(bp: &Blueprint) -> Vec<Account> {
                     tags,
                     resource_tags: IndexMap::new(),
                     close_on_deletion: false,
+                    stack: ORGANIZATION.to_string(),
                     origin: format!("workloads.{wkey}"),
                 });
             }
@@ -261,6 +270,7 @@ fn accounts(bp: &Blueprint) -> Vec<Account> {
             tags,
             resource_tags: IndexMap::new(),
             close_on_deletion: false,
+            stack: ORGANIZATION.to_string(),
             origin: format!("sandboxes[{i}]"),
         });
     }

@@ -106,6 +106,9 @@ pub struct LockPlan {
     /// Account key → the root email its blueprint entry sets explicitly (`email:`): the only
     /// email changes the replacement gate lets through.
     pub explicit_emails: IndexMap<String, String>,
+    /// Accounts whose stack changes in this edit (sharding): a `removed` block in the stack
+    /// left, an `import` block in the one joined.
+    pub stack_moves: Vec<StackMove>,
     /// The lock to write after this run.
     pub next: Lock,
     pub diagnostics: Vec<Diagnostic>,
@@ -142,6 +145,25 @@ pub struct LockedAccount {
     /// Generated with `close_on_deletion = true` (listed in `close_on_removal:`).
     #[serde(default)]
     pub close_on_deletion: bool,
+    /// The stack that declares it (`accounts-<ou>` when the accounts are sharded); None: the
+    /// organization stack (every lock written before sharding).
+    #[serde(default)]
+    pub stack: Option<String>,
+    /// Stacks it has left, oldest first: each keeps a `removed` block (`destroy = false`) for
+    /// it, so that stack's next apply forgets the account instead of destroying it, however
+    /// many generates run before that apply.
+    #[serde(default)]
+    pub left: Vec<String>,
+    /// Its budget changed stacks with it: the stack that declares it imports the budget.
+    #[serde(default)]
+    pub import_budget: bool,
+}
+
+impl LockedAccount {
+    /// The stack that declares it.
+    pub fn stack(&self) -> &str {
+        self.stack.as_deref().unwrap_or(crate::model::ORGANIZATION)
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -149,6 +171,16 @@ pub struct LockedAccount {
 pub struct LockedId {
     #[serde(default)]
     pub id: Option<String>,
+}
+
+/// An account changing stacks in this edit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StackMove {
+    pub key: String,
+    /// Its key in the stack it leaves (differs when renamed in the same edit).
+    pub previous: String,
+    pub from: String,
+    pub to: String,
 }
 
 /// A rename: Terraform resource addresses.
@@ -200,9 +232,26 @@ pub fn read(path: &Path) -> Result<Option<Lock>, Vec<Diagnostic>> {
 /// the count line and is accepted (the next `generate` adds it).
 const COUNTED: &str = "# The last line counts the entries: a lock without it was cut short.";
 
-/// The last line of a lock: how many accounts (kept and removed) and moves it holds.
-fn end_line(accounts: usize, removed: usize, moved: usize) -> String {
-    format!("# end of landform.lock: {accounts} accounts, {removed} removed, {moved} moved\n")
+/// The last line of a lock: how many accounts (kept and removed), moves and stacks left
+/// (`left` entries, counted only when there are some, so older locks keep their line) it holds.
+fn end_line(accounts: usize, removed: usize, moved: usize, left: usize) -> String {
+    let left = if left == 0 {
+        String::new()
+    } else {
+        format!(", {left} stacks left")
+    };
+    format!("# end of landform.lock: {accounts} accounts, {removed} removed, {moved} moved{left}\n")
+}
+
+impl Lock {
+    /// `left` entries of every account, kept and removed.
+    fn left_count(&self) -> usize {
+        self.accounts
+            .values()
+            .chain(self.removed.values())
+            .map(|a| a.left.len())
+            .sum()
+    }
 }
 
 const RESTORE: &str = "landform.lock is written by `landform generate`: restore it from version control (it is what landform promised AWS; never edit it by hand)";
@@ -287,7 +336,12 @@ fn check(lock: Lock, source: &Source) -> Result<Lock, Vec<Diagnostic>> {
     }
     // Truncation: a counted lock must end with its count line, and the counts must match.
     if text.contains(COUNTED) {
-        let expected = end_line(lock.accounts.len(), lock.removed.len(), lock.moved.len());
+        let expected = end_line(
+            lock.accounts.len(),
+            lock.removed.len(),
+            lock.moved.len(),
+            lock.left_count(),
+        );
         if !text.ends_with(&expected) {
             let last = text.lines().count().max(1);
             let found = text
@@ -338,11 +392,61 @@ fn check(lock: Lock, source: &Source) -> Result<Lock, Vec<Diagnostic>> {
             }
         }
     }
+    stacks(&lock, source, &mut errors);
     consistency(&lock, source, &mut errors);
     if errors.is_empty() {
         Ok(lock)
     } else {
         Err(errors)
+    }
+}
+
+/// Each account's `stack` and `left` name stacks landform writes accounts into, and an account
+/// has not left the stack that declares it.
+fn stacks(lock: &Lock, source: &Source, errors: &mut Vec<Diagnostic>) {
+    use crate::model::shard::is_account_stack;
+    let entries = lock
+        .accounts
+        .iter()
+        .map(|(k, a)| ("accounts", k, a))
+        .chain(lock.removed.iter().map(|(k, a)| ("removed", k, a)));
+    for (section, key, a) in entries {
+        let at = format!("{section}.{key}");
+        if let Some(s) = &a.stack
+            && !is_account_stack(s)
+        {
+            errors.push(
+                Diagnostic::error(format!(
+                    "lock entry `{key}` names the stack `{s}`, which is not one landform writes accounts into (`organization` or `accounts-<OU key>`)"
+                ))
+                .at_value(source, &format!("{at}.stack"))
+                .with_help(RESTORE),
+            );
+        }
+        for (i, l) in a.left.iter().enumerate() {
+            let problem = if !is_account_stack(l) {
+                Some(format!(
+                    "lock entry `{key}` says it left the stack `{l}`, which is not one landform writes accounts into"
+                ))
+            } else if l == a.stack() && section == "accounts" {
+                Some(format!(
+                    "lock entry `{key}` says it left the stack `{l}` that declares it"
+                ))
+            } else if a.left[..i].contains(l) {
+                Some(format!(
+                    "lock entry `{key}` lists the stack `{l}` it left twice"
+                ))
+            } else {
+                None
+            };
+            if let Some(message) = problem {
+                errors.push(
+                    Diagnostic::error(message)
+                        .at_value(source, &format!("{at}.left[{i}]"))
+                        .with_help(RESTORE),
+                );
+            }
+        }
     }
 }
 
@@ -471,11 +575,27 @@ fn push_account_line(out: &mut String, key: &str, a: &LockedAccount) {
             ("workload", a.workload.as_deref()),
             ("environment", a.environment.as_deref()),
             ("region", a.region.as_deref()),
+            ("stack", a.stack.as_deref()),
         ],
     );
     if a.close_on_deletion {
         out.truncate(out.len() - 2);
         out.push_str(", close_on_deletion: true }");
+    }
+    if a.import_budget {
+        out.truncate(out.len() - 2);
+        out.push_str(", import_budget: true }");
+    }
+    if !a.left.is_empty() {
+        out.truncate(out.len() - 2);
+        out.push_str(", left: [");
+        for (i, l) in a.left.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            push_q(out, l);
+        }
+        out.push_str("] }");
     }
     out.push('\n');
 }
@@ -560,7 +680,131 @@ impl Lock {
             self.accounts.len(),
             self.removed.len(),
             self.moved.len(),
+            self.left_count(),
         ));
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lock_with(stack: Option<&str>, left: &[&str]) -> Lock {
+        let mut lock = Lock::new();
+        lock.email_pattern = Some("aws+{account}@example.com".into());
+        lock.accounts.insert(
+            "app_dev".into(),
+            LockedAccount {
+                email: "aws+app-dev@example.com".into(),
+                name: Some("app-dev".into()),
+                id: Some("111111111111".into()),
+                stack: stack.map(str::to_string),
+                left: left.iter().map(|s| s.to_string()).collect(),
+                ..LockedAccount::default()
+            },
+        );
+        lock
+    }
+
+    fn errors(text: &str) -> Vec<Diagnostic> {
+        parse(Path::new("landform.lock"), text).expect_err("refused")
+    }
+
+    #[test]
+    fn an_accounts_stack_and_the_stacks_it_left_round_trip_and_are_counted() {
+        let lock = lock_with(Some("accounts-prod"), &["organization", "accounts-dev"]);
+        let text = lock.to_text();
+        assert!(
+            text.contains(
+                r#"id: "111111111111", stack: "accounts-prod", left: ["organization", "accounts-dev"] }"#
+            ),
+            "{text}"
+        );
+        assert!(
+            text.ends_with(
+                "# end of landform.lock: 1 accounts, 0 removed, 0 moved, 2 stacks left\n"
+            )
+        );
+        assert_eq!(parse(Path::new("landform.lock"), &text).unwrap(), lock);
+        // The line reader (no YAML parser) reads the new fields too.
+        assert_eq!(written::read(&text).as_ref(), Some(&lock));
+        let budget = Lock {
+            accounts: lock
+                .accounts
+                .iter()
+                .map(|(k, a)| {
+                    let mut a = a.clone();
+                    a.import_budget = true;
+                    (k.clone(), a)
+                })
+                .collect(),
+            ..lock.clone()
+        };
+        assert_eq!(written::read(&budget.to_text()).as_ref(), Some(&budget));
+        assert_eq!(lock.accounts["app_dev"].stack(), "accounts-prod");
+        // No stack: the organization stack, and the count line older locks have.
+        let plain = lock_with(None, &[]);
+        assert_eq!(plain.accounts["app_dev"].stack(), "organization");
+        assert!(plain.to_text().ends_with("0 removed, 0 moved\n"));
+        // A `left` entry lost by hand no longer matches the count line.
+        let cut = text.replace(
+            r#", left: ["organization", "accounts-dev"]"#,
+            r#", left: ["organization"]"#,
+        );
+        let e = errors(&cut);
+        assert!(
+            e[0].message.contains("does not match its count line"),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn a_bad_stack_or_left_entry_is_a_located_error() {
+        for (stack, left, wanted, line_has) in [
+            (Some("../etc"), vec![], "names the stack `../etc`", "stack"),
+            (
+                Some("accounts-prod"),
+                vec!["accounts-prod"],
+                "left the stack `accounts-prod` that declares it",
+                "left",
+            ),
+            (
+                None,
+                vec!["organization"],
+                "left the stack `organization` that declares it",
+                "left",
+            ),
+            (
+                None,
+                vec!["accounts-a", "accounts-a"],
+                "lists the stack `accounts-a` it left twice",
+                "left",
+            ),
+            (
+                None,
+                vec!["identity-center"],
+                "left the stack `identity-center`, which is not",
+                "left",
+            ),
+        ] {
+            let text = lock_with(stack, &left).to_text();
+            let e = errors(&text);
+            assert_eq!(e.len(), 1, "{e:?}");
+            assert!(e[0].message.contains(wanted), "{}", e[0].message);
+            let (file, span) = e[0].location.clone().expect("located");
+            assert_eq!(file, "landform.lock");
+            let line = text.lines().nth(span.line - 1).unwrap();
+            assert!(
+                line.contains(line_has) && line.contains("app_dev"),
+                "{line}"
+            );
+            assert!(
+                e[0].help
+                    .as_deref()
+                    .unwrap()
+                    .contains("restore it from version control")
+            );
+        }
     }
 }

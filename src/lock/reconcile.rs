@@ -11,11 +11,13 @@ use std::collections::HashSet;
 
 use indexmap::IndexMap;
 
-use super::{Lock, LockPlan, LockedAccount, LockedId, Move, RunOptions};
+use super::{Lock, LockPlan, LockedAccount, LockedId, Move, RunOptions, StackMove};
 use crate::blueprint::Blueprint;
 use crate::diagnostic::{Diagnostic, list};
 use crate::load::Loaded;
-use crate::model::{Account, AccountKind, Import, Model, Moved, Ou, Policy, Removed, Target};
+use crate::model::{
+    Account, AccountKind, Import, Model, Moved, ORGANIZATION, Ou, Policy, Removed, Target,
+};
 use crate::naming::{email_for, key_of, workload_account_name};
 
 pub const ACCOUNT: &str = "aws_organizations_account";
@@ -185,6 +187,8 @@ pub fn reconcile(
     let mut inherited: HashSet<String> = HashSet::new();
     // Locked key → the account that inherits it in this edit.
     let mut claimed: IndexMap<String, String> = IndexMap::new();
+    // Stack an account leaves → the accounts leaving it whose id the lock does not know.
+    let mut unknown_ids: IndexMap<String, Vec<(String, String)>> = IndexMap::new();
 
     for a in accounts {
         let o = origin(bp, a);
@@ -286,6 +290,21 @@ pub fn reconcile(
             }
             continue;
         };
+        if locked.stack() != a.stack {
+            let prev = from.clone().unwrap_or_else(|| a.key.clone());
+            if locked.id.is_none() {
+                unknown_ids
+                    .entry(locked.stack().to_string())
+                    .or_default()
+                    .push((a.key.clone(), a.origin.clone()));
+            }
+            r.stack_moves.push(StackMove {
+                key: a.key.clone(),
+                previous: prev,
+                from: locked.stack().to_string(),
+                to: a.stack.clone(),
+            });
+        }
         if let Some(prev) = &from {
             inherited.insert(prev.clone());
             r.renamed.insert(a.key.clone(), prev.clone());
@@ -348,6 +367,30 @@ pub fn reconcile(
             }
         };
         r.emails.insert(a.key.clone(), email);
+    }
+
+    for (stack, accounts) in &unknown_ids {
+        let keys: Vec<&String> = accounts.iter().map(|(k, _)| k).collect();
+        let shown = names(keys.iter().take(8).copied());
+        let more = if keys.len() > 8 {
+            format!(" and {} more", keys.len() - 8)
+        } else {
+            String::new()
+        };
+        r.diagnostics.push(
+            Diagnostic::error(format!(
+                "{} account{} would move out of the stack `{stack}` ({shown}{more}), but landform.lock does not know {} account id: the stack {} joins{} needs the id for its `import` block",
+                keys.len(),
+                if keys.len() == 1 { "" } else { "s" },
+                if keys.len() == 1 { "its" } else { "their" },
+                if keys.len() == 1 { "it" } else { "they" },
+                if keys.len() == 1 { "" } else { " each" },
+            ))
+            .at_key(src, &accounts[0].1)
+            .with_help(format!(
+                "record the ids first: in the output's `{stack}/` folder run `terraform show -json > state.json`, then `landform lock --from-state state.json` beside the blueprint, and generate again (until then, keep the accounts where they are)"
+            )),
+        );
     }
 
     if !kept.is_empty() {
@@ -579,7 +622,16 @@ fn next(loaded: &Loaded, model: &Model, r: &LockPlan) -> Lock {
             .get(&a.key)
             .cloned()
             .unwrap_or_else(|| a.key.clone());
-        let id = old.accounts.get(&prev).and_then(|l| l.id.clone());
+        let was = old.accounts.get(&prev);
+        let id = was.and_then(|l| l.id.clone());
+        let mut left: Vec<String> = was.map(|l| l.left.clone()).unwrap_or_default();
+        if let Some(w) = was
+            && w.stack() != a.stack
+            && !left.iter().any(|l| l == w.stack())
+        {
+            left.push(w.stack().to_string());
+        }
+        left.retain(|l| *l != a.stack);
         lock.accounts.insert(
             a.key.clone(),
             LockedAccount {
@@ -591,6 +643,14 @@ fn next(loaded: &Loaded, model: &Model, r: &LockPlan) -> Lock {
                 environment: a.environment.clone(),
                 region: a.region.clone(),
                 close_on_deletion: a.close_on_deletion,
+                stack: (a.stack != ORGANIZATION).then(|| a.stack.clone()),
+                // The budget moves with the account (imported where it goes) when the account
+                // changes stacks with one; remembered while both last.
+                import_budget: !left.is_empty()
+                    && model.budgets.iter().any(|b| b.account == a.key)
+                    && (was.is_some_and(|w| w.import_budget)
+                        || r.stack_moves.iter().any(|m| m.key == a.key)),
+                left,
             },
         );
     }
@@ -680,23 +740,53 @@ pub fn apply_emails(loaded: &Loaded, plan: &LockPlan, accounts: &mut [Account]) 
 /// the next lock and the permission set warnings; then the model carries the plan. Called by
 /// `expand`, last.
 pub fn finish(loaded: &Loaded, model: &mut Model, mut plan: LockPlan) {
-    model.moved = plan
+    let stack_of = |address: &str| -> String {
+        address
+            .strip_prefix(&format!("{ACCOUNT}."))
+            .and_then(|k| model.account(k))
+            .map_or_else(|| ORGANIZATION.to_string(), |a| a.stack.clone())
+    };
+    let moved: Vec<Moved> = plan
         .moved
         .iter()
         .map(|m| Moved {
             from: m.from.clone(),
             to: m.to.clone(),
-        })
-        .collect();
-    model.removed = plan
-        .removed
-        .keys()
-        .map(|k| Removed {
-            from: account_address(k),
+            stack: stack_of(&m.to),
         })
         .collect();
     model.imports = imports(loaded.lock.as_ref(), &plan, model);
     plan.next = next(loaded, model, &plan);
+    // `removed` blocks: accounts removed on purpose, in the stack that declared them (and in
+    // every stack they had left before); accounts that left a stack for another, in each stack
+    // they left. A rename and a move in one edit: the stack left holds the old address.
+    let mut removed = Vec::new();
+    for (k, l) in &plan.removed {
+        removed.push(Removed {
+            from: account_address(k),
+            stack: l.stack().to_string(),
+        });
+        for s in &l.left {
+            removed.push(Removed {
+                from: account_address(k),
+                stack: s.clone(),
+            });
+        }
+    }
+    for (k, l) in &plan.next.accounts {
+        for s in &l.left {
+            let this_edit = plan
+                .stack_moves
+                .iter()
+                .find(|m| m.key == *k && m.from == *s);
+            removed.push(Removed {
+                from: account_address(this_edit.map_or(k, |m| &m.previous)),
+                stack: s.clone(),
+            });
+        }
+    }
+    model.moved = moved;
+    model.removed = removed;
     plan.diagnostics
         .extend(permission_set_renames(loaded, model));
     model.lock = plan;
@@ -711,7 +801,17 @@ fn imports(lock: Option<&Lock>, r: &LockPlan, model: &Model) -> Vec<Import> {
     let mut out = Vec::new();
     let mut push = |to: String, id: &Option<String>| {
         if let Some(id) = id {
-            out.push(Import { to, id: id.clone() });
+            let stack = to
+                .strip_prefix(&format!("{ACCOUNT}."))
+                .and_then(|k| model.account(k))
+                .map_or(ORGANIZATION, |a| a.stack.as_str())
+                .to_string();
+            out.push(Import {
+                to,
+                id: id.clone(),
+                expr: None,
+                stack,
+            });
         }
     };
     push(
@@ -723,10 +823,13 @@ fn imports(lock: Option<&Lock>, r: &LockPlan, model: &Model) -> Vec<Import> {
             .then(|| lock.organizational_units.get(k).and_then(|l| l.id.clone()))
             .flatten()
     };
-    let account_id = |k: &str| {
-        (!r.renamed.contains_key(k))
-            .then(|| lock.accounts.get(k).and_then(|l| l.id.clone()))
-            .flatten()
+    // A renamed account is in its stack's state already, unless it also changed stacks.
+    let account_id = |k: &str| match r.renamed.get(k) {
+        Some(prev) if r.stack_moves.iter().any(|m| m.key == k) => {
+            lock.accounts.get(prev).and_then(|l| l.id.clone())
+        }
+        Some(_) => None,
+        None => lock.accounts.get(k).and_then(|l| l.id.clone()),
     };
     for ou in &model.ous {
         push(ou_address(&ou.key), &ou_id(&ou.key));

@@ -86,6 +86,14 @@ fn entry_line(lock: &mut Lock, section: &str, entry: &str) -> Option<()> {
                 close_on_deletion: fields
                     .iter()
                     .any(|(k, v)| *k == "close_on_deletion" && *v == "true"),
+                stack: field(&fields, "stack"),
+                left: match fields.iter().find(|(k, _)| *k == "left") {
+                    Some((_, v)) => list(v)?,
+                    None => Vec::new(),
+                },
+                import_budget: fields
+                    .iter()
+                    .any(|(k, v)| *k == "import_budget" && *v == "true"),
             };
             let map = if section == "accounts" {
                 &mut lock.accounts
@@ -110,6 +118,18 @@ fn entry_line(lock: &mut Lock, section: &str, entry: &str) -> Option<()> {
     Some(())
 }
 
+/// The strings of a one-line flow sequence `["a", "b"]` (`[]` is empty).
+fn list(value: &str) -> Option<Vec<String>> {
+    let inner = value.strip_prefix('[')?.strip_suffix(']')?;
+    if inner.is_empty() {
+        return Some(Vec::new());
+    }
+    inner
+        .split(", ")
+        .map(|s| string(s).map(str::to_string))
+        .collect()
+}
+
 /// A key YAML reads as the same plain string: an identifier that is no YAML keyword.
 fn plain_key(key: &str) -> bool {
     const KEYWORDS: &[&str] = &["null", "true", "false", "yes", "no", "on", "off", "y", "n"];
@@ -132,7 +152,11 @@ fn flow(value: &str) -> Option<Vec<(&str, &str)>> {
     let mut fields = Vec::with_capacity(8);
     loop {
         let (key, after) = rest.split_once(": ")?;
-        let (value, after) = if let Some(quoted) = after.strip_prefix('"') {
+        let (value, after) = if after.starts_with('[') {
+            // A flow sequence of strings (`left: ["a", "b"]`), kept whole for `list`.
+            let end = after.find(']')?;
+            (&after[..=end], &after[end + 1..])
+        } else if let Some(quoted) = after.strip_prefix('"') {
             let end = quoted.find('"')?;
             (&quoted[..end], &quoted[end + 1..])
         } else {
@@ -176,6 +200,9 @@ mod tests {
                 environment: Some("dev".into()),
                 region: None,
                 close_on_deletion: true,
+                stack: Some("accounts-nonprod".into()),
+                left: vec!["organization".into()],
+                import_budget: true,
             },
         );
         lock.organizational_units

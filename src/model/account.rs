@@ -34,6 +34,8 @@ pub struct Account {
     pub resource_tags: IndexMap<String, String>,
     /// Terraform closes the account when it is destroyed (listed in `close_on_removal:`).
     pub close_on_deletion: bool,
+    /// The stack that declares it: `organization`, or a shard (`accounts-<ou>`).
+    pub stack: String,
     /// Where in the blueprint this account comes from (a source path), for diagnostics.
     #[serde(skip)]
     pub origin: String,

@@ -19,6 +19,8 @@ pub struct AlternateContact {
     /// Where the blueprint sets it: `contacts` or `contacts.overrides.<key>` (for explain).
     #[serde(skip)]
     pub defined_at: String,
+    /// The stack that declares it: its account's.
+    pub stack: String,
 }
 
 /// `aws_budgets_budget` with a linked-account filter.
@@ -39,6 +41,8 @@ pub struct Budget {
     /// `budgets.default` (for explain).
     #[serde(skip)]
     pub defined_at: String,
+    /// The stack that declares it: its account's.
+    pub stack: String,
 }
 
 /// `aws_ce_cost_allocation_tag`.

@@ -11,6 +11,7 @@ pub mod identity_center;
 pub mod network;
 mod ou;
 mod policy;
+pub mod shard;
 mod state;
 
 pub use account::{Account, AccountKind};
@@ -19,6 +20,7 @@ pub use foundation::{
     GuardDutyFeature, Logging, Provider, Security, SecurityRegion, Stack, Standard,
 };
 pub use ou::Ou;
+pub use shard::{ORGANIZATION, OuLookup, Shard};
 
 pub use policy::{Policy, PolicySource, Target};
 pub use state::{BOOTSTRAP, State};
@@ -56,6 +58,11 @@ pub struct Model {
     pub budgets: Vec<billing::Budget>,
     /// Cost-allocation tags to activate, sorted by key.
     pub cost_allocation_tags: Vec<billing::CostAllocationTag>,
+    /// Account shard stacks (empty unless `organization.shard_above` is passed or an account
+    /// still leaves a shard), in apply order: after `organization`.
+    pub shards: Vec<Shard>,
+    /// How many accounts the organization stack declares (all of them without shards).
+    pub organization_accounts: usize,
     /// The network stack; None without `network:`.
     pub network: Option<network::Network>,
     /// The dns stack; None without `dns:`.
@@ -110,7 +117,8 @@ impl Model {
         if self.state.is_some() {
             out.push(BOOTSTRAP.to_string());
         }
-        out.push("organization".to_string());
+        out.push(ORGANIZATION.to_string());
+        out.extend(self.shards.iter().map(|s| s.stack.clone()));
         if self.identity_center.is_some() {
             out.push("identity-center".to_string());
         }

@@ -84,8 +84,32 @@ pub const TEMPLATES: &[(&str, &str)] = templates![
     "dns/providers.tf.tera",
     "dns/zones.tf.tera",
     "dns/profile.tf.tera",
+    "dns/resolver.tf.tera",
     "dns/outputs.tf.tera",
 ];
+
+/// The templates rendered once per account shard ([`crate::model::Shard`]) into
+/// `<shard stack>/<name without shard/ and .tera>`. They see `shard`, `organization` and
+/// `version`, not `model` (a shard's files must not cost the whole model).
+pub const SHARD_TEMPLATES: &[(&str, &str)] = templates![
+    "shard/providers.tf.tera",
+    "shard/main.tf.tera",
+    "shard/accounts.tf.tera",
+    "shard/outputs.tf.tera",
+    "shard/moved.tf.tera",
+    "shard/removed.tf.tera",
+    "shard/imports.tf.tera",
+    "shard/contacts.tf.tera",
+    "shard/budgets.tf.tera",
+];
+
+/// Every built-in template: rendered once, once per shard, once per stack.
+fn all_templates() -> impl Iterator<Item = &'static (&'static str, &'static str)> {
+    TEMPLATES
+        .iter()
+        .chain(SHARD_TEMPLATES)
+        .chain(stacks::STACK_TEMPLATES)
+}
 
 /// A template problem: which template, and Tera's report (with line and caret).
 #[derive(Debug)]
@@ -158,7 +182,7 @@ impl Renderer {
             });
         }
         let mut overridden = Vec::new();
-        for (name, builtin) in TEMPLATES.iter().chain(stacks::STACK_TEMPLATES) {
+        for (name, builtin) in all_templates() {
             let text = match overrides.map(|dir| dir.join(name)) {
                 Some(path) if path.is_file() => {
                     overridden.push(*name);
@@ -213,6 +237,7 @@ impl Renderer {
             tree.insert(out, text);
         }
         self.check_overrides_keep_accounts(&context, &tree)?;
+        self.render_shards(model, &mut tree)?;
         for policy in &model.policies {
             tree.insert(format!("organization/{}", policy.file), policy.pretty());
         }
@@ -229,6 +254,54 @@ impl Renderer {
         }
         self.render_stack_files(model, &mut tree)?;
         Ok(tree)
+    }
+
+    /// The account shard stacks: [`SHARD_TEMPLATES`] once per shard. An override of a shard
+    /// template must keep every account the built-in one declares, as for the other stacks.
+    fn render_shards(&self, model: &Model, tree: &mut Tree) -> Result<(), TemplateError> {
+        for shard in &model.shards {
+            let mut context = Context::new();
+            context.insert("version", env!("CARGO_PKG_VERSION"));
+            context.insert("organization", &model.organization);
+            context.insert("shard", shard);
+            let mut declared = BTreeSet::new();
+            let mut expected = BTreeSet::new();
+            for (name, _) in SHARD_TEMPLATES {
+                let text = self
+                    .tera
+                    .render(name, &context)
+                    .map_err(|e| tera_error(name, e))?;
+                declared.extend(account_resources(&text));
+                if self.overridden.contains(name) {
+                    let builtin = self
+                        .tera
+                        .render(&format!("{BUILTIN}{name}"), &context)
+                        .map_err(|e| tera_error(name, e))?;
+                    expected.extend(account_resources(&builtin));
+                }
+                if text.trim().is_empty() {
+                    continue;
+                }
+                let file = name.trim_start_matches("shard/").trim_end_matches(".tera");
+                tree.insert(
+                    format!("{}/{file}", shard.stack),
+                    hclfmt::format_by_block(&text),
+                );
+            }
+            if let Some(k) = expected.difference(&declared).next() {
+                return Err(TemplateError {
+                    template: "shard/accounts.tf.tera".to_string(),
+                    report: format!(
+                        "the override drops `aws_organizations_account.{k}` from the stack `{}`, \
+                         which the built-in template declares. Without its resource Terraform \
+                         closes or forgets the account. Keep every `aws_organizations_account` \
+                         block of the built-in template (same addresses), or delete the override.",
+                        shard.stack
+                    ),
+                });
+            }
+        }
+        Ok(())
     }
 
     /// `terraform.tf` and, with `state:`, `backend.tf` for every stack of the tree.
@@ -288,7 +361,7 @@ impl Renderer {
         context: &Context,
         tree: &Tree,
     ) -> Result<(), TemplateError> {
-        for name in &self.overridden {
+        for name in self.overridden.iter().filter(|n| !n.starts_with("shard/")) {
             let builtin = self
                 .tera
                 .render(&format!("{BUILTIN}{name}"), context)
@@ -350,12 +423,7 @@ fn account_resources(text: &str) -> BTreeSet<String> {
 /// Files under the override folder that match no built-in template: a warning each, naming the
 /// closest built-in (a misspelt override is otherwise ignored without a word).
 fn unmatched_overrides(dir: &Path) -> Vec<Diagnostic> {
-    let names = || {
-        TEMPLATES
-            .iter()
-            .chain(stacks::STACK_TEMPLATES)
-            .map(|(n, _)| *n)
-    };
+    let names = || all_templates().map(|(n, _)| *n);
     let mut found: Vec<String> = walkdir::WalkDir::new(dir)
         .follow_links(false)
         .into_iter()

@@ -62,6 +62,12 @@ const CONSTRUCTS: &[Construct] = &[
         tofu: (1, 6),
     },
     Construct {
+        marker: "id = format(",
+        what: "`import` blocks whose id is an expression",
+        terraform: (1, 6),
+        tofu: (1, 6),
+    },
+    Construct {
         marker: "check \"",
         what: "`check` blocks",
         terraform: (1, 5),

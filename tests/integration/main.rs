@@ -21,6 +21,7 @@ mod oracle;
 mod policies;
 mod props;
 mod ready;
+mod shards;
 mod terraform;
 mod transaction;
 mod validation;

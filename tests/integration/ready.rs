@@ -11,7 +11,7 @@ use crate::terraform::{fmt_init_validate, stacks};
 const PRESETS: &[&str] = &["minimal", "smb", "enterprise"];
 
 /// The stacks of a generated tree in apply order, as landform's model orders them.
-fn apply_order(f: &Fixture, blueprint: &str, out: &str) -> Vec<String> {
+pub fn apply_order(f: &Fixture, blueprint: &str, out: &str) -> Vec<String> {
     let loaded = landform::load_file(&f.join(blueprint)).expect("load");
     let (model, _) = landform::check(&loaded).expect("valid blueprint");
     let present = stacks(f, out);
@@ -35,7 +35,7 @@ fn key(v: &Value) -> String {
 
 /// The stacks a pipeline file names, in the order it applies them, checking that each apply
 /// waits for the one before.
-fn pipeline_stacks(provider: &str, text: &str) -> Vec<String> {
+pub fn pipeline_stacks(provider: &str, text: &str) -> Vec<String> {
     let doc: Value =
         serde_yaml::from_str(text).unwrap_or_else(|e| panic!("{provider}: {e}\n{text}"));
     let mut out = Vec::new();
