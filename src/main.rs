@@ -1,6 +1,6 @@
 // mimalloc: a generate allocates millions of small strings and frees them in bursts; with
 // glibc's allocator a 10,000-account run spent about a fifth of its CPU time in malloc/free.
-// Numbers before and after: README, "Performance" (scripts/bench.sh).
+// Numbers: README, "where the time goes" (scripts/bench.sh).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

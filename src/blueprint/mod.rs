@@ -30,7 +30,7 @@ pub use baseline::{Baseline, Ec2Attributes, VpcBlockPublicAccess};
 pub use budgets::Budgets;
 pub use ci::{Ci, CiProvider};
 pub use contacts::{Contact, Contacts};
-pub use dns::Dns;
+pub use dns::{Dns, Resolver};
 pub use environment::Environment;
 pub use guardrail::GuardrailUse;
 pub use identity_center::{AccessRule, Group, IdentityCenter, PermissionSet};

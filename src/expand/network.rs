@@ -5,8 +5,9 @@
 
 use crate::blueprint::Blueprint;
 use crate::model::network::{
-    Attachment, Blackhole, Cidr, Delegation, Dns, DnsRegion, Domain, EgressAz, EgressVpc, Network,
-    NetworkRegion, OuLookup, Pool, PoolShare, Principal, RouteTable, Subzone, bits_for,
+    Attachment, Blackhole, Cidr, Delegation, Dns, DnsRegion, Domain, EgressAz, EgressVpc,
+    ForwardRule, Network, NetworkRegion, OuLookup, Pool, PoolShare, Principal, Resolver,
+    ResolverRegion, RouteTable, Subzone, bits_for,
 };
 use crate::model::{Account, Stack};
 
@@ -23,6 +24,23 @@ pub fn network_regions(bp: &Blueprint) -> Vec<String> {
         Some(n) if !n.regions.is_empty() => n.regions.clone(),
         _ => allowed_regions(bp),
     }
+}
+
+/// The regions with Route 53 Resolver endpoints (`dns.resolver`).
+pub fn resolver_regions(bp: &Blueprint) -> Vec<String> {
+    match bp.dns.as_ref().and_then(|d| d.resolver.as_ref()) {
+        Some(r) if !r.regions.is_empty() => r.regions.clone(),
+        Some(_) => vec![bp.organization.home_region.clone()],
+        None => Vec::new(),
+    }
+}
+
+/// The prefix of the block the address plan reserves in `region` for the resolver VPC: when
+/// the region has endpoints and `dns.resolver.cidrs` does not name its block.
+fn resolver_block(bp: &Blueprint, region: &str) -> Option<u8> {
+    let r = bp.dns.as_ref()?.resolver.as_ref()?;
+    (resolver_regions(bp).iter().any(|x| x == region) && !r.cidrs.contains_key(region))
+        .then_some(r.prefix)
 }
 
 /// The isolation domains (without `shared`): name → environments.
@@ -186,10 +204,18 @@ pub fn network(bp: &Blueprint, accounts: &[Account]) -> Option<Network> {
                 .block_at(rcidr.size().saturating_sub(size), prefix)
                 .unwrap_or(rcidr)
         });
-        let limit = match &egress_cidr {
+        let mut limit = match &egress_cidr {
             Some(e) => u64::from(e.addr) - u64::from(rcidr.addr),
             None => rcidr.size(),
         };
+        // The dns stack's resolver VPC takes the block below the egress VPC.
+        let resolver = resolver_block(bp, r).map(|prefix| {
+            let prefix = prefix.clamp(rcidr.prefix, 32);
+            let size = 1u64 << (32 - u32::from(prefix));
+            let start = (limit.saturating_sub(size) / size) * size;
+            limit = start;
+            rcidr.block_at(start, prefix).unwrap_or(rcidr)
+        });
         let mut pools = Vec::new();
         let mut cursor = 0u64;
         for (env, e) in &bp.environments {
@@ -249,6 +275,7 @@ pub fn network(bp: &Blueprint, accounts: &[Account]) -> Option<Network> {
             pools,
             tables: Vec::new(),
             egress,
+            resolver,
             attachments: Vec::new(),
         });
         providers.push(p);
@@ -434,6 +461,96 @@ pub fn dns(bp: &Blueprint, accounts: &[Account], network: Option<&Network>) -> O
         providers.push(p);
     }
     let enable_org_sharing = network.is_none();
+    let resolver = d.resolver.as_ref().map(|r| {
+        let mut allow_from: Vec<String> = network.map(|n| n.cidr.to_string()).into_iter().collect();
+        for c in &r.allow_from {
+            if !allow_from.contains(c) {
+                allow_from.push(c.clone());
+            }
+        }
+        let mut targets: Vec<String> = Vec::new();
+        for ip in r.forward.values().flatten() {
+            let t = format!("{ip}/32");
+            if !targets.contains(&t) {
+                targets.push(t);
+            }
+        }
+        let azs = usize::from(r.azs.max(2));
+        let regions: Vec<ResolverRegion> = resolver_regions(bp)
+            .iter()
+            .map(|region| {
+                let planned = network
+                    .and_then(|n| n.regions.iter().find(|x| &x.region == region))
+                    .and_then(|x| x.resolver);
+                let cidr = r
+                    .cidrs
+                    .get(region)
+                    .and_then(|c| Cidr::parse(c).ok())
+                    .or(planned)
+                    .unwrap_or(Cidr {
+                        addr: 0,
+                        prefix: r.prefix,
+                    });
+                let sub = (cidr.prefix + bits_for(azs as u64)).min(32);
+                let step = 1u64 << (32 - u32::from(sub));
+                let p = provider(&d.account, accounts, region);
+                if !providers
+                    .iter()
+                    .any(|x: &crate::model::Provider| x.alias == p.alias)
+                {
+                    providers.push(p.clone());
+                }
+                ResolverRegion {
+                    key: region_key(region),
+                    region: region.clone(),
+                    provider: p.alias,
+                    subnets: (0..azs)
+                        .map(|i| cidr.block_at(i as u64 * step, sub).unwrap_or(cidr))
+                        .collect(),
+                    cidr,
+                    transit_gateway: r.transit_gateways.get(region).cloned(),
+                    profile: regions.iter().any(|x: &DnsRegion| &x.region == region),
+                }
+            })
+            .collect();
+        let mut routes = allow_from.clone();
+        for t in &targets {
+            if !routes.contains(t) {
+                routes.push(t.clone());
+            }
+        }
+        Resolver {
+            inbound: r.inbound,
+            outbound: !r.forward.is_empty(),
+            allow_from,
+            targets,
+            routes,
+            attached: regions.iter().any(|x| x.transit_gateway.is_some()),
+            rules: r.forward.iter().enumerate().fold(
+                Vec::new(),
+                |mut rules: Vec<ForwardRule>, (i, (domain, ips))| {
+                    let domain = domain.trim_end_matches('.').to_lowercase();
+                    let mut key = key_of(&domain.replace('.', "_"));
+                    if rules.iter().any(|x| x.key == key) {
+                        key = format!("{key}_{i}");
+                    }
+                    let name: String = format!("forward-{}", domain.replace('.', "-"))
+                        .chars()
+                        .take(64)
+                        .collect();
+                    rules.push(ForwardRule {
+                        key,
+                        name: name.trim_end_matches('-').to_string(),
+                        domain,
+                        targets: ips.clone(),
+                    });
+                    rules
+                },
+            ),
+            regions,
+            prefix: bucket_prefix(&bp.organization.name),
+        }
+    });
     Some(Dns {
         account: d.account.clone(),
         account_email: provider(&d.account, accounts, home).email,
@@ -450,6 +567,7 @@ pub fn dns(bp: &Blueprint, accounts: &[Account], network: Option<&Network>) -> O
         principals,
         lookups,
         enable_org_sharing,
+        resolver,
         providers,
     })
 }
@@ -495,10 +613,14 @@ pub fn stacks(network: Option<&Network>, dns: Option<&Dns>) -> Vec<Stack> {
                 format!("`{}` account (through the management account)", d.account)
             },
             holds: format!(
-                "`{}` with {} delegated subzone(s), the private `{}` zone, a Route 53 Profile per region shared through RAM",
+                "`{}` with {} delegated subzone(s), the private `{}` zone, a Route 53 Profile per region shared through RAM{}",
                 d.domain,
                 d.subzones.len(),
-                d.private_domain
+                d.private_domain,
+                match &d.resolver {
+                    Some(r) => format!("; Resolver endpoints in {} region(s)", r.regions.len()),
+                    None => String::new(),
+                }
             ),
         });
     }

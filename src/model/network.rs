@@ -180,6 +180,8 @@ pub struct NetworkRegion {
     pub tables: Vec<RouteTable>,
     /// The egress VPC and its subnets, when egress is on.
     pub egress: Option<EgressVpc>,
+    /// The block reserved for the dns stack's resolver VPC (`dns.resolver`), below the egress VPC.
+    pub resolver: Option<Cidr>,
     pub attachments: Vec<Attachment>,
 }
 
@@ -271,7 +273,53 @@ pub struct Dns {
     pub principals: Vec<Principal>,
     pub lookups: Vec<OuLookup>,
     pub enable_org_sharing: bool,
+    /// Route 53 Resolver endpoints; None without `dns.resolver`.
+    pub resolver: Option<Resolver>,
     pub providers: Vec<Provider>,
+}
+
+/// `dns.resolver`: endpoints in a resolver VPC per region.
+#[derive(Debug, Clone, Serialize)]
+pub struct Resolver {
+    pub inbound: bool,
+    pub outbound: bool,
+    /// Sources allowed to query the endpoints: the organization's block and `allow_from`.
+    pub allow_from: Vec<String>,
+    /// The forwarding targets' addresses as /32 blocks, for the endpoints' egress rules.
+    pub targets: Vec<String>,
+    /// Destinations the resolver VPC routes to its Transit Gateway: `allow_from` and targets.
+    pub routes: Vec<String>,
+    pub rules: Vec<ForwardRule>,
+    pub regions: Vec<ResolverRegion>,
+    /// Whether a region attaches its resolver VPC to a Transit Gateway.
+    pub attached: bool,
+    /// Lower-case letters, digits and `-` from the organization name: log group names.
+    pub prefix: String,
+}
+
+/// A resolver VPC and its endpoints in one region.
+#[derive(Debug, Clone, Serialize)]
+pub struct ResolverRegion {
+    pub region: String,
+    pub key: String,
+    pub provider: String,
+    pub cidr: Cidr,
+    /// One subnet per availability zone.
+    pub subnets: Vec<Cidr>,
+    /// The Transit Gateway the VPC attaches to, once known.
+    pub transit_gateway: Option<String>,
+    /// Whether this region has a Route 53 Profile the rules join.
+    pub profile: bool,
+}
+
+/// A FORWARD rule: queries for `domain` go to `targets` through the outbound endpoint.
+#[derive(Debug, Clone, Serialize)]
+pub struct ForwardRule {
+    pub key: String,
+    /// `forward-<domain with - for .>`, at most 64 characters (a rule name's limit).
+    pub name: String,
+    pub domain: String,
+    pub targets: Vec<String>,
 }
 
 /// `<env>.<domain>`, delegated from the parent zone.

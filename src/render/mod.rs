@@ -84,6 +84,7 @@ pub const TEMPLATES: &[(&str, &str)] = templates![
     "dns/providers.tf.tera",
     "dns/zones.tf.tera",
     "dns/profile.tf.tera",
+    "dns/resolver.tf.tera",
     "dns/outputs.tf.tera",
 ];
 

@@ -4,7 +4,7 @@
 
 use crate::diagnostic::{Diagnostic, unknown_help};
 use crate::expand::allowed_regions;
-use crate::expand::network::{delegated_name, network_regions};
+use crate::expand::network::{delegated_name, network_regions, resolver_regions};
 use crate::load::Loaded;
 use crate::model::Model;
 use crate::model::network::{Cidr, CidrError};
@@ -83,6 +83,7 @@ fn targets(loaded: &Loaded, list: &[String], path: &str, out: &mut Vec<Diagnosti
 pub fn check(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
     check_network(loaded, out);
     check_dns(loaded, out);
+    check_resolver(loaded, out);
 }
 
 fn check_network(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
@@ -395,6 +396,177 @@ fn check_dns(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
     }
 }
 
+fn is_transit_gateway_id(id: &str) -> bool {
+    id.strip_prefix("tgw-").is_some_and(|h| {
+        (8..=17).contains(&h.len())
+            && h.chars()
+                .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c))
+    })
+}
+
+fn cidr_problem(text: &str) -> Option<String> {
+    match Cidr::parse(text) {
+        Ok(_) => None,
+        Err(CidrError::Syntax) => Some(format!(
+            "`{text}` is not an IPv4 CIDR block (an address and a prefix length, such as `10.0.0.0/24`)"
+        )),
+        Err(CidrError::HostBits(meant)) => Some(format!(
+            "`{text}` has bits set after its /{} prefix: did you mean `{meant}`?",
+            meant.prefix
+        )),
+    }
+}
+
+/// `dns.resolver`: regions, sizes, forwarding rules, sources and Transit Gateway ids.
+fn check_resolver(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
+    let bp = &loaded.blueprint;
+    let src = &loaded.source;
+    let Some(r) = bp.dns.as_ref().and_then(|d| d.resolver.as_ref()) else {
+        return;
+    };
+    let allowed = allowed_regions(bp);
+    for (i, region) in r.regions.iter().enumerate() {
+        let path = format!("dns.resolver.regions[{i}]");
+        if !allowed.contains(region) {
+            out.push(
+                Diagnostic::error(format!("`{region}` is not an allowed region"))
+                    .at_value(src, &path)
+                    .with_help(unknown_help(
+                        region,
+                        "allowed regions",
+                        allowed.iter().map(String::as_str),
+                    )),
+            );
+        } else if r.regions[..i].contains(region) {
+            out.push(
+                Diagnostic::error(format!("region `{region}` is listed twice"))
+                    .at_value(src, &path)
+                    .with_help("remove the repeated entry"),
+            );
+        }
+    }
+    let regions = resolver_regions(bp);
+    if !(2..=6).contains(&r.azs) {
+        out.push(
+            Diagnostic::error(format!(
+                "the resolver endpoints need 2 to 6 availability zones, not {}",
+                r.azs
+            ))
+            .at_value(src, "dns.resolver.azs")
+            .with_help("an endpoint needs addresses in at least two zones; 2 or 3 is usual"),
+        );
+    }
+    let sub_bits = crate::model::network::bits_for(u64::from(r.azs.clamp(2, 6)));
+    if !(16..=28).contains(&r.prefix) || r.prefix + sub_bits > 28 {
+        out.push(
+            Diagnostic::error(format!(
+                "a resolver VPC of /{} cannot hold {} subnets of at least /28",
+                r.prefix, r.azs
+            ))
+            .at_value(src, "dns.resolver.prefix")
+            .with_help(format!("use /16 to /{}", 28 - sub_bits)),
+        );
+    }
+    if !r.inbound && r.forward.is_empty() {
+        out.push(
+            Diagnostic::error("the resolver has neither an inbound endpoint nor forwarding rules")
+                .at_value(src, "dns.resolver.inbound")
+                .with_help(
+                    "set `inbound: true`, list domains under `forward:`, or remove `dns.resolver`",
+                ),
+        );
+    }
+    for (domain, ips) in &r.forward {
+        let path = format!("dns.resolver.forward.{domain}");
+        if let Some(why) = dns_name_problem(domain) {
+            out.push(
+                Diagnostic::error(format!("`{domain}` is not a valid domain name: {why}"))
+                    .at_key(src, &path)
+                    .with_help("write the on-premises domain, such as `corp.acme.example`"),
+            );
+        }
+        if ips.is_empty() {
+            out.push(
+                Diagnostic::error(format!("no resolver addresses for `{domain}`"))
+                    .at_value(src, &path)
+                    .with_help("list the IPv4 addresses of the resolvers that answer for it"),
+            );
+        }
+        for (i, ip) in ips.iter().enumerate() {
+            if ip.parse::<std::net::Ipv4Addr>().is_err() {
+                out.push(
+                    Diagnostic::error(format!("`{ip}` is not an IPv4 address"))
+                        .at_value(src, &format!("{path}[{i}]"))
+                        .with_help("write the resolver's address, such as `10.200.0.2`"),
+                );
+            }
+        }
+    }
+    for (i, c) in r.allow_from.iter().enumerate() {
+        if let Some(why) = cidr_problem(c) {
+            out.push(
+                Diagnostic::error(why)
+                    .at_value(src, &format!("dns.resolver.allow_from[{i}]"))
+                    .with_help("list the networks that query the inbound endpoint"),
+            );
+        }
+    }
+    for (region, c) in &r.cidrs {
+        let path = format!("dns.resolver.cidrs.{region}");
+        if !regions.contains(region) {
+            out.push(
+                Diagnostic::error(format!("`{region}` has no resolver endpoints"))
+                    .at_key(src, &path)
+                    .with_help(unknown_help(
+                        region,
+                        "resolver regions",
+                        regions.iter().map(String::as_str),
+                    )),
+            );
+        }
+        match Cidr::parse(c) {
+            Ok(b) if b.prefix + sub_bits > 28 || b.prefix < 16 => out.push(
+                Diagnostic::error(format!(
+                    "`{b}` cannot hold {} subnets of at least /28",
+                    r.azs
+                ))
+                .at_value(src, &path)
+                .with_help(format!("use a /16 to /{} block", 28 - sub_bits)),
+            ),
+            Ok(_) => {}
+            Err(_) => out.push(
+                Diagnostic::error(cidr_problem(c).unwrap_or_default())
+                    .at_value(src, &path)
+                    .with_help("the resolver VPC's block, routable from on premises"),
+            ),
+        }
+    }
+    for (region, id) in &r.transit_gateways {
+        let path = format!("dns.resolver.transit_gateways.{region}");
+        if !regions.contains(region) {
+            out.push(
+                Diagnostic::error(format!("`{region}` has no resolver endpoints"))
+                    .at_key(src, &path)
+                    .with_help(unknown_help(
+                        region,
+                        "resolver regions",
+                        regions.iter().map(String::as_str),
+                    )),
+            );
+        }
+        if !is_transit_gateway_id(id) {
+            out.push(
+                Diagnostic::error(format!("`{id}` is not a Transit Gateway id"))
+                    .at_value(src, &path)
+                    .with_help(
+                        "Transit Gateway ids look like `tgw-0123456789abcdef0` (the network \
+                         stack's `transit_gateway_ids` output)",
+                    ),
+            );
+        }
+    }
+}
+
 /// Checks that need the expanded accounts: pool sizes against the accounts allocating from
 /// them, attachment and delegation accounts.
 pub fn check_model(loaded: &Loaded, model: &Model, out: &mut Vec<Diagnostic>) {
@@ -527,6 +699,12 @@ pub fn check_model(loaded: &Loaded, model: &Model, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+    if let (Some(r), Some(dns)) = (
+        bp.dns.as_ref().and_then(|d| d.resolver.as_ref()),
+        &model.dns,
+    ) {
+        check_resolver_blocks(loaded, r, dns, model, out);
+    }
     if let (Some(d), Some(dns)) = (&bp.dns, &model.dns) {
         for account in d.delegations.keys() {
             let path = format!("dns.delegations.{account}");
@@ -568,6 +746,64 @@ pub fn check_model(loaded: &Loaded, model: &Model, out: &mut Vec<Diagnostic>) {
                         .with_help("shorten the workload key or the domain"),
                 );
             }
+        }
+    }
+}
+
+/// Each resolver region has a block (from `dns.resolver.cidrs` or the network plan) that no
+/// environment pool overlaps.
+fn check_resolver_blocks(
+    loaded: &Loaded,
+    r: &crate::blueprint::Resolver,
+    dns: &crate::model::network::Dns,
+    model: &Model,
+    out: &mut Vec<Diagnostic>,
+) {
+    let src = &loaded.source;
+    let Some(res) = &dns.resolver else { return };
+    for region in &res.regions {
+        let at = |d: Diagnostic| match r.regions.iter().position(|x| *x == region.region) {
+            Some(i) => d.at_value(src, &format!("dns.resolver.regions[{i}]")),
+            None => d.at_key(src, "dns.resolver"),
+        };
+        let planned = model
+            .network
+            .as_ref()
+            .and_then(|n| n.regions.iter().find(|x| x.region == region.region));
+        match (r.cidrs.get(&region.region), planned) {
+            (None, None) => out.push(
+                at(Diagnostic::error(format!(
+                    "the resolver VPC in `{}` has no address block",
+                    region.region
+                )))
+                .with_help(format!(
+                    "name one under `dns.resolver.cidrs` (`{}: 10.255.0.0/24`), or add `{}` to \
+                     the `network:` address plan",
+                    region.region, region.region
+                )),
+            ),
+            (Some(c), Some(plan)) => {
+                let Ok(block) = Cidr::parse(c) else { continue };
+                let hit = plan
+                    .pools
+                    .iter()
+                    .map(|p| (p.environment.as_str(), p.cidr))
+                    .chain(plan.egress.as_ref().map(|e| ("egress VPC", e.cidr)))
+                    .find(|(_, p)| p.overlaps(&block));
+                if let Some((what, pool)) = hit {
+                    out.push(
+                        Diagnostic::error(format!(
+                            "`{block}` overlaps the `{what}` block {pool} of the address plan"
+                        ))
+                        .at_value(src, &format!("dns.resolver.cidrs.{}", region.region))
+                        .with_help(
+                            "leave it out to take a block of the regional pool, or use a block \
+                             outside the environment pools",
+                        ),
+                    );
+                }
+            }
+            _ => {}
         }
     }
 }

@@ -239,6 +239,21 @@ fn network_and_dns_validation_errors_are_located() {
             "  delegations: { payments_prod: [\"ns_1.example\"] }\n  private_domain: \"internal..acme.example\"\n",
         ),
         (
+            "resolver",
+            "  cidr: 10.0.0.0/8\n",
+            "  resolver:\n    regions: [eu-west-1, us-east-1]\n    azs: 1\n    forward: { \"corp..example\": [10.200.0.300] }\n    allow_from: [10.200.0.1/16]\n    transit_gateways: { eu-central-1: tgw-XYZ }\n",
+        ),
+        (
+            "resolver_does_nothing",
+            "  cidr: 10.0.0.0/8\n",
+            "  resolver:\n    inbound: false\n",
+        ),
+        (
+            "resolver_blocks",
+            "  cidr: 10.0.0.0/8\n  regions: [eu-west-1]\n",
+            "  resolver:\n    regions: [eu-west-1, eu-central-1]\n    cidrs: { eu-west-1: 10.0.0.0/24 }\n",
+        ),
+        (
             "delegation_accounts",
             "  cidr: 10.0.0.0/8\n",
             "  delegations: { security: [ns-1.awsdns-01.org], web_staging: [ns-1.awsdns-01.org] }\n",
@@ -330,6 +345,109 @@ fn a_workload_account_owns_its_delegated_subdomain() {
     let ns = zones.iter().find(|r| r.name == "prod_delegation").unwrap();
     assert_eq!(ns.attrs["zone_id"], "aws_route53_zone.public.zone_id");
     assert_eq!(ns.attrs["records"], "aws_route53_zone.prod.name_servers");
+}
+
+/// `dns.resolver`: the resolver VPC takes a block of the regional pool below the egress VPC,
+/// clear of every environment pool; the inbound endpoint's VPC resolves the private zone; the
+/// forwarding rule joins the Route 53 Profile (so every VPC associated with it forwards, with no
+/// wiring in its account); the attachment and its routes appear once the Transit Gateway id is
+/// known; and the stack gains no provider block.
+#[test]
+fn resolver_endpoints_forward_through_the_profile() {
+    let text = preset("enterprise").replace(
+        "  resolver:                    # hybrid DNS: Route 53 Resolver endpoints (home region)\n",
+        "  resolver:\n    regions: [eu-west-1, eu-central-1]\n    \
+         transit_gateways: { eu-west-1: tgw-0123456789abcdef0 }\n",
+    );
+    assert_ne!(
+        text,
+        preset("enterprise"),
+        "the enterprise preset has a resolver"
+    );
+    let f = generated(&text);
+    let loaded = landform::load_str(std::path::Path::new("landform.yaml"), &text).unwrap();
+    let (model, _) = landform::check(&loaded).unwrap();
+    let net = model.network.as_ref().unwrap();
+    let res = model.dns.as_ref().unwrap().resolver.as_ref().unwrap();
+    assert_eq!(res.regions.len(), 2);
+    for r in &res.regions {
+        let plan = net.regions.iter().find(|x| x.region == r.region).unwrap();
+        let egress = plan.egress.as_ref().unwrap().cidr;
+        assert_eq!(plan.resolver, Some(r.cidr));
+        assert!(plan.cidr.contains(&r.cidr), "{} in {}", r.cidr, plan.cidr);
+        assert_eq!(
+            r.cidr.end(),
+            u64::from(egress.addr),
+            "just below the egress VPC"
+        );
+        for p in &plan.pools {
+            assert!(!p.cidr.overlaps(&r.cidr), "{} overlaps {}", p.cidr, r.cidr);
+        }
+        assert_eq!(r.subnets.len(), 2);
+        assert!(r.subnets.iter().all(|s| r.cidr.contains(s)));
+        assert!(!r.subnets[0].overlaps(&r.subnets[1]));
+    }
+    let tf = resources(&f.read("terraform/dns/resolver.tf"));
+    let inbound = of(&tf, "aws_route53_resolver_endpoint")
+        .find(|r| r.name == "inbound_eu_west_1")
+        .unwrap();
+    assert_eq!(inbound.attrs["direction"], "\"INBOUND\"");
+    let assoc = of(&tf, "aws_route53_zone_association")
+        .find(|r| r.name == "resolver_eu_central_1")
+        .unwrap();
+    assert_eq!(assoc.attrs["zone_id"], "aws_route53_zone.private.zone_id");
+    let rule = of(&tf, "aws_route53_resolver_rule")
+        .find(|r| r.name == "eu_west_1_corp_globex_example")
+        .unwrap();
+    assert_eq!(rule.attrs["rule_type"], "\"FORWARD\"");
+    assert_eq!(rule.attrs["domain_name"], "\"corp.globex.example\"");
+    assert_eq!(
+        rule.attrs["resolver_endpoint_id"],
+        "aws_route53_resolver_endpoint.outbound_eu_west_1.id"
+    );
+    let joined = of(&tf, "aws_route53profiles_resource_association")
+        .find(|r| r.name == "eu_west_1_corp_globex_example")
+        .unwrap();
+    assert_eq!(
+        joined.attrs["profile_id"],
+        "aws_route53profiles_profile.eu_west_1.id"
+    );
+    assert_eq!(
+        joined.attrs["resource_arn"],
+        "aws_route53_resolver_rule.eu_west_1_corp_globex_example.arn"
+    );
+    // Attached (and routed to on premises) only where the Transit Gateway id is known.
+    let attachments: Vec<_> = of(&tf, "aws_ec2_transit_gateway_vpc_attachment")
+        .map(|r| r.name.as_str())
+        .collect();
+    assert_eq!(attachments, ["resolver_eu_west_1"]);
+    let routes: Vec<_> = of(&tf, "aws_route")
+        .map(|r| r.attrs["destination_cidr_block"].as_str())
+        .collect();
+    assert_eq!(
+        routes,
+        [
+            "\"10.0.0.0/8\"",
+            "\"10.200.0.0/16\"",
+            "\"10.200.0.2/32\"",
+            "\"10.200.0.3/32\""
+        ]
+    );
+    // DNS in from the organization and on premises, out only to the forwarding targets.
+    let sg = f.read("terraform/dns/resolver.tf");
+    assert!(sg.contains("cidr_blocks = [\"10.200.0.0/16\"]"), "{sg}");
+    assert!(!sg.contains("0.0.0.0/0"), "{sg}");
+    // The default provider and one alias per allowed region of the DNS account, as without it.
+    let providers = f.read("terraform/dns/providers.tf");
+    assert_eq!(
+        providers.matches("provider \"aws\" {").count(),
+        3,
+        "{providers}"
+    );
+    assert!(
+        f.read("terraform/dns/outputs.tf")
+            .contains("output \"resolver_inbound_ips\"")
+    );
 }
 
 /// A synthetic blueprint: `workloads` workloads in dev, staging and per-region prod across two

@@ -228,6 +228,8 @@ fn minimal_preset_applies_and_matches_the_model() {
 /// and their route tables (blackholes, no route between prod and nonprod) in the network account,
 /// and the zones and NS records in the DNS account. IPAM, the Route 53 Profiles and the RAM
 /// shares are left out with the call moto 5.2.5 lacks named (tests/oracle/run.py, EMULATOR_GAPS).
+/// (`dns.resolver` is not in this apply yet: tests/oracle/run.py's check_resolver is ready for
+/// it, but its emulator run has not passed yet.)
 #[test]
 fn smb_preset_applies_and_matches_the_model() {
     let smb = preset("smb").replace(

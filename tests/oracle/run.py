@@ -281,6 +281,13 @@ EMULATOR_GAPS: list[tuple[str, Callable[[dict[str, Any]], bool], str]] = [
         "Route 53 Profiles CreateProfile (moto 5.2.5 has no route53profiles service)",
     ),
     (
+        "aws_route53_zone_association",
+        lambda e: True,
+        "Route 53 AssociateVPCWithHostedZone (moto 5.2.5 marks a zone private only when "
+        "CreateHostedZone sends HostedZoneConfig.PrivateZone, which the provider does not, and "
+        "refuses the association with PublicZoneVPCAssociation)",
+    ),
+    (
         "aws_ram_sharing_with_organization",
         lambda e: True,
         "RAM EnableSharingWithAwsOrganization (moto 5.2.5 does not create the "
@@ -1122,6 +1129,93 @@ def check_dns(clients: Clients, model: dict[str, Any]) -> list[str]:
         got = records(by_name[sub["name"]][0]).get((g["name"], "NS"))
         if got != set(g["name_servers"]):
             errs.append(f"delegation {g['name']!r}: NS record {sorted(got or [])} != model {sorted(g['name_servers'])}")
+    if dns.get("resolver"):
+        errs += check_resolver(clients, account_id, dns["resolver"])
+    return errs
+
+
+def check_resolver(clients: Clients, account_id: str, res: dict[str, Any]) -> list[str]:
+    """Per region in the DNS account: the resolver VPC and its subnets, the security group
+    (DNS in from the model's sources only, out to the forwarding targets only), the inbound
+    endpoint in every subnet, the outbound endpoint and a FORWARD rule per domain with the
+    model's targets through it, and query logging on the VPC. The VPC's private zone association
+    and the rules' Route 53 Profile associations are left out (EMULATOR_GAPS names the calls)."""
+    errs: list[str] = []
+    for r in res["regions"]:
+        region = r["region"]
+        ec2 = as_account(clients, account_id, "ec2", region)
+        rr = as_account(clients, account_id, "route53resolver", region)
+        vpcs = ec2.describe_vpcs(Filters=[{"Name": "cidr-block-association.cidr-block", "Values": [r["cidr"]]}])["Vpcs"]
+        if len(vpcs) != 1:
+            errs.append(f"{region}: expected one resolver VPC {r['cidr']}, found {len(vpcs)}")
+            continue
+        vpc = vpcs[0]["VpcId"]
+        subnets = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"]
+        if sorted(x["CidrBlock"] for x in subnets) != sorted(r["subnets"]):
+            errs.append(f"{region}: resolver subnets {sorted(x['CidrBlock'] for x in subnets)} != model {sorted(r['subnets'])}")
+        if len({x["AvailabilityZone"] for x in subnets}) != len(subnets):
+            errs.append(f"{region}: resolver subnets share an availability zone")
+        groups = [
+            g
+            for g in ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["SecurityGroups"]
+            if g["GroupName"] == "resolver-endpoints"
+        ]
+        if len(groups) != 1:
+            errs.append(f"{region}: expected the resolver-endpoints security group, found {len(groups)}")
+            continue
+        sg = groups[0]
+
+        def rules(perms: list[dict[str, Any]]) -> set[tuple[str, int, int, str]]:
+            return {
+                (p["IpProtocol"], p.get("FromPort", -1), p.get("ToPort", -1), ip["CidrIp"])
+                for p in perms
+                for ip in p.get("IpRanges", [])
+            }
+
+        want_in = {(proto, 53, 53, c) for c in res["allow_from"] for proto in ("udp", "tcp")} if res["inbound"] else set()
+        want_out = {(proto, 53, 53, c) for c in res["targets"] for proto in ("udp", "tcp")}
+        if rules(sg.get("IpPermissions", [])) != want_in:
+            errs.append(f"{region}: resolver ingress {sorted(rules(sg.get('IpPermissions', [])))} != model {sorted(want_in)}")
+        if rules(sg.get("IpPermissionsEgress", [])) != want_out:
+            errs.append(f"{region}: resolver egress {sorted(rules(sg.get('IpPermissionsEgress', [])))} != model {sorted(want_out)}")
+        endpoints = {e["Direction"]: e for e in _pages(rr, "list_resolver_endpoints", "ResolverEndpoints")}
+        for direction, wanted in (("INBOUND", res["inbound"]), ("OUTBOUND", res["outbound"])):
+            e = endpoints.get(direction)
+            if not wanted:
+                if e:
+                    errs.append(f"{region}: an {direction} endpoint the model does not have")
+                continue
+            if e is None:
+                errs.append(f"{region}: no {direction} resolver endpoint")
+                continue
+            if e.get("HostVPCId") != vpc or e.get("SecurityGroupIds") != [sg["GroupId"]]:
+                errs.append(f"{region}: {direction} endpoint in {e.get('HostVPCId')} with {e.get('SecurityGroupIds')}")
+            ips = _pages(rr, "list_resolver_endpoint_ip_addresses", "IpAddresses", ResolverEndpointId=e["Id"])
+            if sorted(i["SubnetId"] for i in ips) != sorted(x["SubnetId"] for x in subnets):
+                errs.append(f"{region}: {direction} endpoint addresses not one per resolver subnet")
+        got_rules = {
+            x["DomainName"].rstrip("."): x
+            for x in _pages(rr, "list_resolver_rules", "ResolverRules")
+            if x.get("RuleType") == "FORWARD"
+        }
+        for want in res["rules"]:
+            x = got_rules.get(want["domain"])
+            if x is None:
+                errs.append(f"{region}: no FORWARD rule for {want['domain']!r} (rules: {sorted(got_rules)})")
+                continue
+            targets = sorted(t["Ip"] for t in x.get("TargetIps", []))
+            if targets != sorted(want["targets"]) or any(t.get("Port") != 53 for t in x.get("TargetIps", [])):
+                errs.append(f"{region}: rule {want['domain']!r} targets {x.get('TargetIps')} != model {want['targets']}:53")
+            if x.get("ResolverEndpointId") != (endpoints.get("OUTBOUND") or {}).get("Id"):
+                errs.append(f"{region}: rule {want['domain']!r} does not go through the outbound endpoint")
+        if len(got_rules) != len(res["rules"]):
+            errs.append(f"{region}: FORWARD rules {sorted(got_rules)} != model {[w['domain'] for w in res['rules']]}")
+        logged = {
+            a["ResourceId"]
+            for a in _pages(rr, "list_resolver_query_log_config_associations", "ResolverQueryLogConfigAssociations")
+        }
+        if vpc not in logged:
+            errs.append(f"{region}: no query logging on the resolver VPC")
     return errs
 
 
