@@ -329,5 +329,18 @@ fn emulator_an_account_moves_between_shards_with_no_destroy() {
         text.contains("accounts-prod: 0 destroyed, 0 replaced, 2 imported, 0 forgotten"),
         "{text}"
     );
-    assert!(text.contains("(the same id) is in Prod"), "{text}");
+    // The harness prints "EMAIL (ID, the same id) is in OU" for the moved account.
+    assert!(
+        text.contains("aws+log-archive@acme.example (")
+            && text.contains(", the same id) is in Prod"),
+        "{text}"
+    );
+    // The lock keeps the move (and so the blocks) until they are gone from the stacks.
+    let lock = f.read("landform.lock");
+    assert!(
+        lock.contains(
+            "stack: \"accounts-prod\", import_budget: true, left: [\"accounts-security\"] }"
+        ),
+        "{lock}"
+    );
 }
